@@ -1,0 +1,63 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "audience-sync",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "audience-sync", targets: ["audience-sync"]),
+        .library(name: "AudienceCore", targets: ["AudienceCore"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    ],
+    targets: [
+        // Tier 1: C shims (module.modulemap + shim.h only).
+        .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
+
+        // Tier 2: libraries that hold all the logic.
+        .target(name: "AudienceCSV"),
+        .target(
+            name: "AudienceCore",
+            dependencies: [
+                "AudienceCSV",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                // The raw C API, for the bulk writer's hot loop (binds straight from the CSV buffer).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .target(
+            name: "AudienceSFTP",
+            dependencies: [
+                "CLibSSH",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+
+        // Tier 3: the thin command-line executable.
+        .executableTarget(
+            name: "audience-sync",
+            dependencies: [
+                "AudienceCore",
+                "AudienceSFTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+            ]
+        ),
+
+        .testTarget(name: "AudienceCSVTests", dependencies: ["AudienceCSV"]),
+        .testTarget(
+            name: "AudienceCoreTests",
+            dependencies: ["AudienceCore", "AudienceCSV", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
+        .testTarget(name: "AudienceSFTPTests", dependencies: ["AudienceSFTP"]),
+    ]
+)

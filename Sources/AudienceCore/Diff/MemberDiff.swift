@@ -1,0 +1,83 @@
+import GRDB
+
+/// The member-level plan: which rows to insert or update, which members to remove.
+///
+/// Computed by streaming the directory's members (ids and hashes only) against the snapshot's
+/// in-memory index, so neither side's strings are ever loaded.
+struct MemberDiff {
+    /// Per data row: 0 = nothing to write, > 0 = insert with this id, < 0 = update the member with id `-value`.
+    var actions: [Int64]
+    /// Per data row: the member id the row maps to (existing or new), 0 when none (rejected, inactive, new-but-unsynced).
+    var memberIDs: [Int64]
+    /// Members to delete: missing from the file or inactive.
+    var removals: [Int64]
+    /// Members whose row was rejected: they keep their record and memberships.
+    var protected: Set<Int64>
+    var added = 0
+    var updated = 0
+    var unchanged = 0
+    var membersBefore = 0
+
+    /// Compares the snapshot with the directory's members in `db`.
+    ///
+    /// - Throws: a GRDB error if the database cannot be read.
+    init(snapshot: UsersSnapshot, directory: String, db: Database) throws {
+        let rows = snapshot.rows
+        actions = [Int64](repeating: 0, count: rows.count)
+        memberIDs = [Int64](repeating: 0, count: rows.count)
+        removals = []
+        protected = []
+        // Which rows matched an existing member (by user_id hash).
+        var matched = [Bool](repeating: false, count: rows.count)
+        let cursor = try Row.fetchCursor(
+            db, sql: "SELECT id, key_hi, key_lo, content_hash FROM members WHERE directory = ?",
+            arguments: [directory])
+        while let member = try cursor.next() {
+            membersBefore += 1
+            let id: Int64 = member[0]
+            let key = Hash128(high: UInt64(bitPattern: member[1]), low: UInt64(bitPattern: member[2]))
+            let content = UInt64(bitPattern: member[3])
+            guard let position = snapshot.index[key].map(Int.init) else {
+                if snapshot.unidentifiedRejects > 0 {
+                    protected.insert(id)
+                } else {
+                    removals.append(id)
+                }
+                continue
+            }
+            matched[position] = true
+            switch rows[position].status {
+            case .rejected:
+                protected.insert(id)
+            case .inactive:
+                removals.append(id)
+            case .active:
+                memberIDs[position] = id
+                if content == rows[position].content {
+                    unchanged += 1
+                } else {
+                    actions[position] = -id
+                    updated += 1
+                }
+            }
+        }
+        var nextID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM members") ?? 0) + 1
+        for position in rows.indices where rows[position].status == .active && !matched[position] {
+            // Only the first row of a key can be active (duplicates are rejected), so ids are unique.
+            actions[position] = nextID
+            memberIDs[position] = nextID
+            nextID += 1
+            added += 1
+        }
+        removals.sort()
+    }
+
+    /// The first `limit` members to be removed, for the guard's message.
+    func removalSample(db: Database, limit: Int = 20) throws -> [RemovedMember] {
+        try removals.prefix(limit).compactMap { id in
+            try Row.fetchOne(db, sql: "SELECT user_id, email FROM members WHERE id = ?", arguments: [id]).map {
+                RemovedMember(userID: $0[0], email: $0[1])
+            }
+        }
+    }
+}

@@ -1,0 +1,94 @@
+import Foundation
+import GRDB
+
+/// The SQLite audience database: members of each directory, manual lists, and run history.
+///
+/// One `DatabaseQueue` in WAL mode with `synchronous=FULL`, so a committed sync survives power
+/// loss and a killed process leaves the database exactly as it was before the transaction.
+public final class AudienceStore: Sendable {
+    public let path: String
+    let queue: DatabaseQueue
+
+    /// Opens (creating if needed) the database and brings its schema up to date.
+    ///
+    /// - Parameters:
+    ///   - path: the database file.
+    ///   - readOnly: open without creating or migrating (for read-only commands).
+    /// - Throws: `StoreError` with SQLite's message.
+    public init(path: String, readOnly: Bool = false) throws {
+        self.path = path
+        if readOnly && !FileManager.default.fileExists(atPath: path) {
+            throw StoreError.cannotOpen(path: path, message: "no such file")
+        }
+        var configuration = Configuration()
+        configuration.readonly = readOnly
+        configuration.busyMode = .timeout(10)
+        configuration.label = "audience"
+        configuration.prepareDatabase { db in
+            if !db.configuration.readonly {
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+            }
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A bigger page cache keeps a million-row sync off the disk; it is freed on close.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA temp_store = FILE")
+        }
+        do {
+            let oldMask = umask(0o077)
+            defer { umask(oldMask) }
+            queue = try DatabaseQueue(path: path, configuration: configuration)
+            let migrator = Self.migrator
+            if try queue.read({ try migrator.hasBeenSuperseded($0) }) {
+                throw StoreError.newerSchema(path: path)
+            }
+            if !readOnly {
+                try migrator.migrate(queue)
+            } else if try queue.read({ try !migrator.hasCompletedMigrations($0) }) {
+                throw StoreError.cannotOpen(path: path, message: "not an audience-sync database, or an older one")
+            }
+        } catch let error as StoreError {
+            throw error
+        } catch let error as DatabaseError {
+            throw StoreError.cannotOpen(path: path, message: error.message ?? "\(error.resultCode)")
+        }
+    }
+
+    /// Runs a read and maps GRDB errors to `StoreError`.
+    func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        do { return try queue.read(body) } catch { throw StoreError.wrap(error, path: path, operation: operation) }
+    }
+
+    /// Runs one write transaction and maps GRDB errors to `StoreError`; any error rolls back.
+    func write<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.writeWithoutTransaction { db in
+                var result: T?
+                try db.inTransaction(.immediate) {
+                    result = try body(db)
+                    return .commit
+                }
+                return result!
+            }
+        } catch {
+            throw StoreError.wrap(error, path: path, operation: operation)
+        }
+    }
+
+    /// The number of members of a directory (or of all directories).
+    public func memberCount(directory: String? = nil) throws -> Int {
+        try read("counting members") { db in
+            if let directory {
+                return try Int.fetchOne(db, sql: "SELECT count(*) FROM members WHERE directory = ?", arguments: [directory]) ?? 0
+            }
+            return try Int.fetchOne(db, sql: "SELECT count(*) FROM members") ?? 0
+        }
+    }
+
+    /// The IDs of directories that have members or runs.
+    public func directories() throws -> [String] {
+        try read("listing directories") { db in
+            try String.fetchAll(
+                db, sql: "SELECT directory FROM members UNION SELECT directory FROM runs ORDER BY 1")
+        }
+    }
+}

@@ -1,0 +1,4 @@
+import CLibSSH
+
+/// Placeholder until the SFTP layer lands.
+enum AudienceSFTPPlaceholder {}

@@ -1,0 +1,5 @@
+import Testing
+
+@Test func sftpModuleBuilds() {
+    #expect(Bool(true))
+}
