@@ -59,5 +59,7 @@ let package = Package(
             dependencies: ["AudienceCore", "AudienceCSV", .product(name: "GRDB", package: "GRDB.swift")]
         ),
         .testTarget(name: "AudienceSFTPTests", dependencies: ["AudienceSFTP"]),
+        // Runs the built binary: depending on the executable makes `swift build --build-tests` build it.
+        .testTarget(name: "CommandTests", dependencies: ["audience-sync"]),
     ]
 )
