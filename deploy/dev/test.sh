@@ -9,8 +9,8 @@ trap 'rm -f "$log"' EXIT
 status=0
 # Per-test progress lines are dropped to keep the log readable; failures and summaries stay.
 swift test --skip-build 2>&1 | tee "$log" | grep --line-buffered -vP '^(◇|↳) |^✔ (Test|Suite) (?!run )' || status=$?
-summary=$(grep -oP '(✔|✘) Test run with \K[0-9]+(?= tests?)' "$log" | tail -1)
-issues=$(grep -oP '✘ Test run with [0-9]+ tests?.* with \K[0-9]+(?= issues?)' "$log" | tail -1)
+summary=$(grep -oP '(✔|✘) Test run with \K[0-9]+(?= tests?)' "$log" | tail -1 || true)
+issues=$(grep -oP '✘ Test run with [0-9]+ tests?.* with \K[0-9]+(?= issues?)' "$log" | tail -1 || true)
 if [ "$status" -ne 0 ] || [ -z "$summary" ] || grep -q '✘ Test run' "$log"; then
     echo "${summary:-0} tests: FAILED (${issues:-?} issues)"
     exit 1
