@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     ],
     targets: [
         // Tier 1: C shims (module.modulemap + shim.h only).
@@ -41,25 +42,42 @@ let package = Package(
             ]
         ),
 
+        .target(
+            name: "AudienceRunner",
+            dependencies: [
+                "AudienceCore",
+                "AudienceSFTP",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Yams", package: "Yams"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+
         // Tier 3: the thin command-line executable.
         .executableTarget(
             name: "audience-sync",
             dependencies: [
                 "AudienceCore",
                 "AudienceSFTP",
+                "AudienceRunner",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
             ]
         ),
 
+        // Test-only helpers shared by the test targets: a real OpenSSH sshd on 127.0.0.1.
+        .target(name: "SSHTestSupport", path: "Tests/SSHTestSupport"),
+
         .testTarget(name: "AudienceCSVTests", dependencies: ["AudienceCSV"]),
         .testTarget(
             name: "AudienceCoreTests",
             dependencies: ["AudienceCore", "AudienceCSV", .product(name: "GRDB", package: "GRDB.swift")]
         ),
-        .testTarget(name: "AudienceSFTPTests", dependencies: ["AudienceSFTP"]),
+        .testTarget(name: "AudienceSFTPTests", dependencies: ["AudienceSFTP", "SSHTestSupport"]),
+        .testTarget(
+            name: "AudienceRunnerTests", dependencies: ["AudienceRunner", "AudienceCore", "AudienceSFTP", "SSHTestSupport"]),
         // Runs the built binary: depending on the executable makes `swift build --build-tests` build it.
-        .testTarget(name: "CommandTests", dependencies: ["audience-sync"]),
+        .testTarget(name: "CommandTests", dependencies: ["audience-sync", "SSHTestSupport"]),
     ]
 )

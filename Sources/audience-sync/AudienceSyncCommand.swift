@@ -8,7 +8,8 @@ struct AudienceSyncCommand: AsyncParsableCommand {
         abstract: "Keep a newsletter audience in step with an organization's directory exports.",
         discussion: ExitStatus.helpText,
         subcommands: [
-            ImportCommand.self, ValidateCommand.self, ExportCommand.self, ListCommand.self, HistoryCommand.self,
+            SyncCommand.self, WatchCommand.self, ImportCommand.self, ValidateCommand.self, ExportCommand.self,
+            ListCommand.self, HistoryCommand.self, HostKeyCommand.self, CheckConfigCommand.self,
         ]
     )
 }

@@ -27,14 +27,18 @@ public struct DirectorySync {
         let started = Date()
         var logger = logger
         logger[metadataKey: "directory"] = "\(request.directory)"
-        let files = try fingerprints(request)
-        let names = Dictionary(uniqueKeysWithValues: files.map { ($0.role, $0.name) })
-
-        if request.skipUnchanged && !request.dryRun,
-            let last = try store.read("reading the history", { try RunLog.lastApplied(db: $0, directory: request.directory) }),
-            last.attributes == request.attributes.description,
-            Self.sameContent(last.files, files)
+        let inputs = try Self.inputs(request)
+        let names = Dictionary(uniqueKeysWithValues: inputs.map { ($0.role, $0.name) })
+        let last =
+            request.skipUnchanged && !request.dryRun
+            ? try store.read("reading the history", { try RunLog.lastApplied(db: $0, directory: request.directory) }) : nil
+        // Hashing runs beside parsing. Only when the sizes match the last applied run can the
+        // files be unchanged; then the hashes are awaited first, and an unchanged run stops here.
+        let digests = FingerprintTask(inputs.map { ($0.role, $0.path, $0.name) }, remote: request.remoteStats)
+        if let last, last.attributes == request.attributes.description,
+            Self.sameSizes(last.files, inputs), Self.sameContent(last.files, try digests.wait())
         {
+            let files = try digests.wait()
             logger.info("files unchanged since the last applied run", metadata: ["event": "file.unchanged"])
             let runID = try store.write("recording the run") { db in
                 try RunLog.record(
@@ -49,12 +53,12 @@ public struct DirectorySync {
         }
 
         do {
-            return try plan(request, files: files, names: names, started: started, logger: logger)
+            return try plan(request, digests: digests, names: names, started: started, logger: logger)
         } catch let refused as SnapshotRefused {
-            record(refused.error, rejections: refused.rejections, request: request, files: files, started: started)
+            record(refused.error, rejections: refused.rejections, request: request, files: try digests.wait(), started: started)
             throw refused.error
         } catch let error as ValidationError {
-            record(error, rejections: RejectionLog(), request: request, files: files, started: started)
+            record(error, rejections: RejectionLog(), request: request, files: (try? digests.wait()) ?? [], started: started)
             throw error
         }
     }
@@ -79,33 +83,73 @@ public struct DirectorySync {
         }
     }
 
+    /// The files of the directory's last applied (or confirmed unchanged) run, with the attributes it used.
+    public func lastApplied(directory: String) throws -> (files: [FileFingerprint], attributes: String)? {
+        try store.read("reading the history") { try RunLog.lastApplied(db: $0, directory: directory) }
+    }
+
+    /// Records a run that found the same remote files as the last applied one and so skipped
+    /// the download; the stored file identities are the last run's.
+    public func recordUnchanged(
+        directory: String, command: String, started: Date, attributes: AttributeSelection, files: [FileFingerprint],
+        message: String
+    ) throws -> Int64 {
+        try store.write("recording the run") { db in
+            try RunLog.record(
+                db: db, directory: directory, command: command, startedAt: started,
+                outcome: SyncReport.Outcome.unchanged.rawValue, exitCode: 0, message: message, attributes: attributes,
+                counts: ChangeCounts(), files: files, rejections: RejectionLog(), membersAfter: nil)
+        }
+    }
+
+    /// Records a run that ended before any file was applied (not ready, unreachable, refused key...).
+    public func recordFailure(directory: String, command: String, started: Date, outcome: String, exitCode: Int32, message: String) {
+        do {
+            _ = try store.write("recording the run") { db in
+                try RunLog.record(
+                    db: db, directory: directory, command: command, startedAt: started, outcome: outcome,
+                    exitCode: exitCode, message: message, attributes: .none, counts: ChangeCounts(), files: [],
+                    rejections: RejectionLog(), membersAfter: nil)
+            }
+        } catch {
+            logger.error("could not record the run", metadata: ["event": "run.record_failed", "error": "\(error)"])
+        }
+    }
+
     /// Whether two file sets have the same roles, sizes and SHA-256s (names may differ).
     static func sameContent(_ lhs: [FileFingerprint], _ rhs: [FileFingerprint]) -> Bool {
         func key(_ files: [FileFingerprint]) -> [String] { files.map { "\($0.role) \($0.bytes) \($0.sha256)" }.sorted() }
         return key(lhs) == key(rhs)
     }
 
-    private func fingerprints(_ request: SyncRequest) throws(ValidationError) -> [FileFingerprint] {
-        var files = [
-            try FileDigest.fingerprint(
-                path: request.usersPath, role: "users", name: (request.usersPath as NSString).lastPathComponent)
-        ]
-        if let path = request.groupsPath {
-            files.append(try FileDigest.fingerprint(path: path, role: "groups", name: (path as NSString).lastPathComponent))
+    /// The run's input files with their sizes; a missing file fails here, before any work.
+    static func inputs(_ request: SyncRequest) throws(ValidationError) -> [(role: String, path: String, name: String, bytes: Int64)] {
+        var inputs = [("users", request.usersPath)]
+        if let path = request.groupsPath { inputs.append(("groups", path)) }
+        if let path = request.catalogPath { inputs.append(("catalog", path)) }
+        return try inputs.map { role, path throws(ValidationError) in
+            var info = stat()
+            guard stat(path, &info) == 0 else {
+                if errno == ENOENT { throw .missingFile(path: path) }
+                throw .unreadable(path: path, reason: String(cString: strerror(errno)))
+            }
+            return (role, path, (path as NSString).lastPathComponent, Int64(info.st_size))
         }
-        if let path = request.catalogPath {
-            files.append(try FileDigest.fingerprint(path: path, role: "catalog", name: (path as NSString).lastPathComponent))
-        }
-        return files
+    }
+
+    static func sameSizes(_ files: [FileFingerprint], _ inputs: [(role: String, path: String, name: String, bytes: Int64)]) -> Bool {
+        files.map { "\($0.role) \($0.bytes)" }.sorted() == inputs.map { "\($0.role) \($0.bytes)" }.sorted()
     }
 
     private func plan(
-        _ request: SyncRequest, files: [FileFingerprint], names: [String: String], started: Date, logger: Logger
+        _ request: SyncRequest, digests: FingerprintTask, names: [String: String], started: Date, logger: Logger
     ) throws -> SyncReport {
         let usersFile = names["users"]!
+        var clock = PhaseClock(logger: logger)
         let users = try UsersScanner(attributes: request.attributes, csvOptions: request.csvOptions)
             .scan(path: request.usersPath, file: usersFile)
         var warnings: [String] = []
+        clock.lap("users.scan")
         if !users.layout.unknown.isEmpty {
             warnings.append("\(usersFile): ignoring unknown columns: \(users.layout.unknown.joined(separator: ", ")).")
         }
@@ -125,8 +169,10 @@ public struct DirectorySync {
         var report: SyncReport?
         let runID: Int64? = try store.write("applying the snapshot") { db in
             let diff = try MemberDiff(snapshot: users, directory: request.directory, db: db)
+            clock.lap("diff.members")
             var groups = GroupTable()
             let current = try MembershipDiff.loadCurrent(db: db, directory: request.directory, groups: &groups)
+            clock.lap("load.memberships")
             var rejections = users.rejections
             var counts = ChangeCounts()
             counts.dataRows = users.rows.count
@@ -142,6 +188,7 @@ public struct DirectorySync {
                 }
                 rejections.append(contentsOf: scan.rejections)
                 newPairs = scan.pairs
+                clock.lap("memberships.scan")
             }
             if let path = request.catalogPath {
                 rejections.append(contentsOf: try scanner.scanCatalog(path: path, file: names["catalog"]!, groups: &groups))
@@ -162,6 +209,7 @@ public struct DirectorySync {
             } else if request.dryRun {
                 outcome = .dryRun
             }
+            let files = try digests.wait()
             report = SyncReport(
                 directory: request.directory, outcome: outcome, runID: nil, counts: counts, rejections: rejections,
                 files: files, warnings: warnings, removalSample: try diff.removalSample(db: db),
@@ -175,9 +223,13 @@ public struct DirectorySync {
             guard outcome == .applied else { return nil }
             let applier = PlanApplier(
                 db: db, storePath: store.path, directory: request.directory, csvOptions: request.csvOptions)
+            clock.lap("diff.memberships")
             try applier.writeMembers(path: request.usersPath, snapshot: users, diff: diff, attributes: request.attributes)
+            clock.lap("apply.members")
             try memberships.apply(db: db, storePath: store.path, directory: request.directory, groups: groups)
+            clock.lap("apply.memberships")
             try applier.removeMembers(diff.removals)
+            clock.lap("apply.removals")
             let after = try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM members WHERE directory = ?", arguments: [request.directory])
             return try RunLog.record(
@@ -185,6 +237,7 @@ public struct DirectorySync {
                 outcome: SyncReport.Outcome.applied.rawValue, exitCode: 0, message: nil, attributes: request.attributes,
                 counts: counts, files: files, rejections: rejections, membersAfter: after)
         }
+        clock.lap("commit")
         guard var report else { fatalError("the transaction always produces a report") }
         report.runID = runID
         if outcome == .held {
@@ -195,7 +248,7 @@ public struct DirectorySync {
                     db: db, directory: request.directory, command: request.command, startedAt: started,
                     outcome: SyncReport.Outcome.held.rawValue, exitCode: 65,
                     message: "would remove \(held.counts.removed) of \(held.membersBefore) members",
-                    attributes: request.attributes, counts: held.counts, files: files, rejections: held.rejections,
+                    attributes: request.attributes, counts: held.counts, files: held.files, rejections: held.rejections,
                     membersAfter: nil)
             }
         } else if outcome == .applied {
@@ -209,4 +262,22 @@ public struct DirectorySync {
 struct SnapshotRefused: Error {
     var error: ValidationError
     var rejections: RejectionLog
+}
+
+/// Logs the duration of each phase of a run at debug level (`phase`, `duration_ms`).
+struct PhaseClock {
+    let logger: Logger
+    private var last = ContinuousClock.now
+
+    init(logger: Logger) {
+        self.logger = logger
+    }
+
+    mutating func lap(_ phase: String) {
+        let now = ContinuousClock.now
+        let elapsed = now - last
+        last = now
+        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
+        logger.debug("phase finished", metadata: ["event": "run.phase", "phase": "\(phase)", "duration_ms": "\(milliseconds)"])
+    }
 }

@@ -26,7 +26,8 @@ public struct SnapshotValidator {
     public func validate(usersPath: String, groupsPath: String?, catalogPath: String?) throws -> Result {
         let usersFile = (usersPath as NSString).lastPathComponent
         if !FileManager.default.fileExists(atPath: usersPath) { throw ValidationError.missingFile(path: usersPath) }
-        let users = try UsersScanner(attributes: attributes, csvOptions: csvOptions).scan(path: usersPath, file: usersFile)
+        let users = try UsersScanner(attributes: attributes, csvOptions: csvOptions, hashContent: false)
+            .scan(path: usersPath, file: usersFile)
         var result = Result()
         result.dataRows = users.rows.count
         result.active = users.activeCount

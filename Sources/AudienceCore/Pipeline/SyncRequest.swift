@@ -19,6 +19,8 @@ public struct SyncRequest: Sendable {
     /// `import`, `sync` or `approve`, stored in the history.
     public var command: String
     public var csvOptions: CSVOptions
+    /// For SFTP runs: each role's remote size and mtime, stored with the run's files.
+    public var remoteStats: [String: RemoteStat] = [:]
 
     public init(
         directory: String, usersPath: String, groupsPath: String? = nil, catalogPath: String? = nil,
@@ -37,6 +39,18 @@ public struct SyncRequest: Sendable {
         self.skipUnchanged = skipUnchanged
         self.command = command
         self.csvOptions = csvOptions
+    }
+}
+
+/// A remote file's size and modification time, as the SFTP server reported them.
+public struct RemoteStat: Sendable, Equatable {
+    public var size: Int64
+    /// Seconds since 1970.
+    public var modified: Double
+
+    public init(size: Int64, modified: Double) {
+        self.size = size
+        self.modified = modified
     }
 }
 

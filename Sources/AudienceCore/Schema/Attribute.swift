@@ -28,6 +28,28 @@ public enum Attribute: String, CaseIterable, Sendable, Codable, Comparable {
         "work_address_country": .country,
     ]
 
+    /// A stable number for hashing; it is part of every stored content hash, so never renumber.
+    var tag: Int {
+        switch self {
+        case .username: 1
+        case .jobTitle: 2
+        case .departmentName: 3
+        case .divisionName: 4
+        case .costCenterName: 5
+        case .employeeType: 6
+        case .employmentStartDate: 7
+        case .managerEmail: 8
+        case .managerID: 9
+        case .preferredLanguage: 10
+        case .rawAddress: 11
+        case .streetAddress: 12
+        case .city: 13
+        case .region: 14
+        case .postalCode: 15
+        case .country: 16
+        }
+    }
+
     public static func < (lhs: Attribute, rhs: Attribute) -> Bool {
         lhs.rawValue < rhs.rawValue
     }

@@ -13,7 +13,7 @@ struct GroupTable {
     }
 
     private(set) var entries: [Entry] = []
-    private var byKey: [Hash128: Int32] = [:]
+    private var byKey = KeyIndex()
     private var byDatabaseID: [Int64: Int32] = [:]
 
     /// Local group numbers fit in 24 bits of a packed membership.
@@ -22,7 +22,7 @@ struct GroupTable {
     mutating func addStored(id: Int64, key: String, name: String) {
         let index = Int32(entries.count)
         entries.append(Entry(key: key, name: name, databaseID: id))
-        byKey[Hasher128.hash(key)] = index
+        _ = byKey.insertIfAbsent(Hasher128.hash(key), index)
         byDatabaseID[id] = index
     }
 
@@ -49,7 +49,7 @@ struct GroupTable {
         var entry = Entry(key: String(decoding: keyBytes, as: UTF8.self), name: name(), databaseID: nil)
         entry.inFiles = true
         entries.append(entry)
-        byKey[hash] = index
+        _ = byKey.insertIfAbsent(hash, index)
         return index
     }
 

@@ -45,15 +45,16 @@ struct UserColumns {
     /// The enabled attribute names are part of the hash, so enabling an attribute updates every member.
     func contentHash(of record: borrowing CSVRecord) -> UInt64 {
         var hasher = Hasher128()
-        for column in [userID, email, firstName, lastName] {
-            record.withField(column) { hasher.combine(FieldRules.trimmed($0)) }
-        }
-        for (attribute, column) in stored {
-            hasher.combine(attribute.rawValue)
-            if let column {
-                record.withField(column) { hasher.combine(FieldRules.trimmed($0)) }
+        hasher.combine(FieldRules.trimmed(record.fieldBytes(userID)))
+        hasher.combine(FieldRules.trimmed(record.fieldBytes(email)))
+        hasher.combine(FieldRules.trimmed(record.fieldBytes(firstName)))
+        hasher.combine(FieldRules.trimmed(record.fieldBytes(lastName)))
+        for index in stored.indices {
+            let tag = UInt64(stored[index].attribute.tag)
+            if let column = stored[index].column {
+                hasher.combine(FieldRules.trimmed(record.fieldBytes(column)), tag: tag)
             } else {
-                hasher.combine(UInt64(0xdead))
+                hasher.combine(UnsafeBufferPointer(start: nil, count: 0), tag: tag | 0x100)
             }
         }
         return hasher.finalize().low

@@ -56,11 +56,18 @@ public struct FileFingerprint: Sendable, Equatable, Codable {
     public var name: String
     public var bytes: Int64
     public var sha256: String
+    /// For files fetched by SFTP: the server's size and modification time (seconds since 1970).
+    public var remoteSize: Int64?
+    public var remoteModified: Double?
 
-    public init(role: String, name: String, bytes: Int64, sha256: String) {
+    public init(
+        role: String, name: String, bytes: Int64, sha256: String, remoteSize: Int64? = nil, remoteModified: Double? = nil
+    ) {
         self.role = role
         self.name = name
         self.bytes = bytes
         self.sha256 = sha256
+        self.remoteSize = remoteSize
+        self.remoteModified = remoteModified
     }
 }

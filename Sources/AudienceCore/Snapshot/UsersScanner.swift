@@ -1,4 +1,5 @@
 import AudienceCSV
+import Foundation
 
 /// The result of reading and validating `users.csv`.
 struct UsersSnapshot {
@@ -7,7 +8,7 @@ struct UsersSnapshot {
     /// One entry per data row, in file order.
     var rows: [UserRow]
     /// Row index by `user_id` hash (the first row, for duplicated ids).
-    var index: [Hash128: Int32]
+    var index: KeyIndex
     var rejections: RejectionLog
     var activeCount: Int
     var inactiveCount: Int
@@ -20,6 +21,8 @@ struct UsersSnapshot {
 struct UsersScanner {
     var attributes: AttributeSelection
     var csvOptions: CSVOptions
+    /// Hash each row's content for the diff; `validate` needs no diff and skips it.
+    var hashContent = true
 
     /// Reads and validates the file.
     ///
@@ -32,6 +35,10 @@ struct UsersScanner {
         var layout: FileLayout?
         var columns = UserColumns.empty
         var rows: [UserRow] = []
+        // Reserve generously (untouched pages cost no memory) so a million rows are never re-copied.
+        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int {
+            rows.reserveCapacity(max(16, size / 64))
+        }
         var rejections = RejectionLog()
         var unidentified = 0
         do {
@@ -44,8 +51,8 @@ struct UsersScanner {
                 }
                 rows.append(
                     Self.check(
-                        record, layout: current, columns: columns, file: file, rejections: &rejections,
-                        unidentified: &unidentified))
+                        record, layout: current, columns: columns, file: file, hashContent: hashContent,
+                        rejections: &rejections, unidentified: &unidentified))
             }
         } catch let error as CSVError {
             throw ValidationError.csv(error)
@@ -53,7 +60,7 @@ struct UsersScanner {
         guard let layout else { throw ValidationError.emptyFile(file: file) }
         guard !rows.isEmpty else { throw ValidationError.noDataRows(file: file) }
         var snapshot = UsersSnapshot(
-            file: file, layout: layout, rows: rows, index: [:], rejections: rejections, activeCount: 0,
+            file: file, layout: layout, rows: rows, index: KeyIndex(), rejections: rejections, activeCount: 0,
             inactiveCount: 0, unidentifiedRejects: unidentified)
         Self.rejectDuplicates(&snapshot, userIDColumn: columns.userID, emailColumn: columns.email)
         return snapshot
@@ -61,7 +68,8 @@ struct UsersScanner {
 
     /// Validates one data row and reduces it to hashes.
     static func check(
-        _ record: borrowing CSVRecord, layout: FileLayout, columns: UserColumns, file: String,
+        _ record: borrowing CSVRecord, layout: borrowing FileLayout, columns: borrowing UserColumns, file: String,
+        hashContent: Bool,
         rejections: inout RejectionLog, unidentified: inout Int
     ) -> UserRow {
         var row = UserRow(
@@ -103,27 +111,35 @@ struct UsersScanner {
             return reject(dateColumn, "\(layout.label(dateColumn)) is not an ISO 8601 date (YYYY-MM-DD)")
         }
         row.email = record.withField(columns.email) { FieldRules.emailKeyHash($0) }
-        row.content = columns.contentHash(of: record)
+        if hashContent { row.content = columns.contentHash(of: record) }
         row.status = state == .active ? .active : .inactive
         return row
     }
 
     /// Rejects every row of a duplicated `user_id`, then both rows of an email shared by two active users.
     static func rejectDuplicates(_ snapshot: inout UsersSnapshot, userIDColumn: Int, emailColumn: Int) {
-        var index: [Hash128: Int32] = [:]
-        index.reserveCapacity(snapshot.rows.count)
-        var duplicated: Set<Int32> = []
-        let none = Hash128(high: 0, low: 0)
-        for position in snapshot.rows.indices where snapshot.rows[position].key != none {
-            let key = snapshot.rows[position].key
-            if let first = index[key] {
-                duplicated.insert(first)
-                duplicated.insert(Int32(position))
+        // The two indexes are independent random-access builds over a million rows: build them on
+        // both cores at once. The email index only looks at active rows, so if any user_id turns
+        // out duplicated (rare) it is rebuilt afterwards without the rejected rows.
+        let rows = snapshot.rows
+        nonisolated(unsafe) var index = KeyIndex(minimumCapacity: rows.count)
+        nonisolated(unsafe) var duplicated: [Int32] = []
+        nonisolated(unsafe) var emails = KeyIndex()
+        nonisolated(unsafe) var emailClash: [(Int32, Int32)] = []
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            if part == 0 {
+                let none = Hash128(high: 0, low: 0)
+                for position in rows.indices where rows[position].key != none {
+                    if let first = index.insertIfAbsent(rows[position].key, Int32(position)) {
+                        duplicated.append(first)
+                        duplicated.append(Int32(position))
+                    }
+                }
             } else {
-                index[key] = Int32(position)
+                (emails, emailClash) = Self.emailIndex(rows)
             }
         }
-        for position in duplicated.sorted() where snapshot.rows[Int(position)].status != .rejected {
+        for position in Set(duplicated).sorted() where snapshot.rows[Int(position)].status != .rejected {
             let first = snapshot.rows[Int(index[snapshot.rows[Int(position)].key]!)].line
             snapshot.rows[Int(position)].status = .rejected
             snapshot.rejections.append(
@@ -131,15 +147,8 @@ struct UsersScanner {
                     file: snapshot.file, line: Int(snapshot.rows[Int(position)].line), column: userIDColumn + 1,
                     reason: "user_id appears on more than one row (first on line \(first)); all its rows are rejected"))
         }
-        var emails: [Hash128: Int32] = [:]
-        var emailClash: [(Int32, Int32)] = []
-        for position in snapshot.rows.indices where snapshot.rows[position].status == .active {
-            let email = snapshot.rows[position].email
-            if let first = emails[email] {
-                emailClash.append((first, Int32(position)))
-            } else {
-                emails[email] = Int32(position)
-            }
+        if !duplicated.isEmpty {
+            (emails, emailClash) = Self.emailIndex(snapshot.rows)
         }
         for (first, later) in emailClash {
             for (position, other) in [(Int(first), Int(later)), (Int(later), Int(first))]
@@ -153,8 +162,23 @@ struct UsersScanner {
         }
         snapshot.index = index
         snapshot.rejections.sortByLine()
+        _ = emails
         snapshot.activeCount = snapshot.rows.lazy.filter { $0.status == .active }.count
         snapshot.inactiveCount = snapshot.rows.lazy.filter { $0.status == .inactive }.count
+    }
+}
+
+extension UsersScanner {
+    /// Indexes the emails of active rows; returns the index and every (first, later) clash.
+    static func emailIndex(_ rows: [UserRow]) -> (KeyIndex, [(Int32, Int32)]) {
+        var emails = KeyIndex(minimumCapacity: rows.count)
+        var clashes: [(Int32, Int32)] = []
+        for position in rows.indices where rows[position].status == .active {
+            if let first = emails.insertIfAbsent(rows[position].email, Int32(position)) {
+                clashes.append((first, Int32(position)))
+            }
+        }
+        return (emails, clashes)
     }
 }
 

@@ -95,6 +95,14 @@ extension AudienceStore {
                     CREATE INDEX run_rejects_by_run ON run_rejects(run_id);
                     """)
         }
+        migrator.registerMigration("v2-remote-stat") { db in
+            // The SFTP poller skips a download when size and mtime equal the last applied run's.
+            try db.execute(
+                sql: """
+                    ALTER TABLE run_files ADD COLUMN remote_size INTEGER;
+                    ALTER TABLE run_files ADD COLUMN remote_mtime REAL;
+                    """)
+        }
         return migrator
     }
 }

@@ -41,8 +41,11 @@ enum RunLog {
         let runID = db.lastInsertedRowID
         for file in files {
             try db.execute(
-                sql: "INSERT INTO run_files (run_id, role, name, bytes, sha256) VALUES (?, ?, ?, ?, ?)",
-                arguments: [runID, file.role, file.name, file.bytes, file.sha256])
+                sql: """
+                    INSERT INTO run_files (run_id, role, name, bytes, sha256, remote_size, remote_mtime)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [runID, file.role, file.name, file.bytes, file.sha256, file.remoteSize, file.remoteModified])
         }
         let insert = try db.makeStatement(
             sql: "INSERT INTO run_rejects (run_id, file, line, column_number, reason) VALUES (?, ?, ?, ?, ?)")
@@ -67,8 +70,14 @@ enum RunLog {
 
     static func files(db: Database, runID: Int64) throws -> [FileFingerprint] {
         try Row.fetchAll(
-            db, sql: "SELECT role, name, bytes, sha256 FROM run_files WHERE run_id = ? ORDER BY role", arguments: [runID]
-        ).map { FileFingerprint(role: $0[0], name: $0[1], bytes: $0[2], sha256: $0[3]) }
+            db,
+            sql: """
+                SELECT role, name, bytes, sha256, remote_size, remote_mtime FROM run_files WHERE run_id = ? ORDER BY role
+                """, arguments: [runID]
+        ).map {
+            FileFingerprint(
+                role: $0[0], name: $0[1], bytes: $0[2], sha256: $0[3], remoteSize: $0[4], remoteModified: $0[5])
+        }
     }
 
     /// Runs, newest first.

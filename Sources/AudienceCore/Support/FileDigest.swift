@@ -31,3 +31,37 @@ enum FileDigest {
         return FileFingerprint(role: role, name: name, bytes: total, sha256: hex)
     }
 }
+
+/// Fingerprints a run's files on a background thread, so hashing overlaps with parsing.
+final class FingerprintTask: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    // Written once by the worker before `done` is signalled, read only after waiting on it.
+    private var result: Result<[FileFingerprint], ValidationError> = .success([])
+    private var waited = false
+
+    /// Starts hashing `inputs` (role, path, display name) at once.
+    init(_ inputs: [(role: String, path: String, name: String)], remote: [String: RemoteStat] = [:]) {
+        Thread.detachNewThread { [self] in
+            result = Result { () throws(ValidationError) in
+                try inputs.map { input throws(ValidationError) in
+                    var file = try FileDigest.fingerprint(path: input.path, role: input.role, name: input.name)
+                    file.remoteSize = remote[input.role]?.size
+                    file.remoteModified = remote[input.role]?.modified
+                    return file
+                }
+            }
+            done.signal()
+        }
+    }
+
+    /// Waits for the fingerprints.
+    ///
+    /// - Throws: `ValidationError.missingFile` or `.unreadable`.
+    func wait() throws(ValidationError) -> [FileFingerprint] {
+        if !waited {
+            done.wait()
+            waited = true
+        }
+        return try result.get()
+    }
+}

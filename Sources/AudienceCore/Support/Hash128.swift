@@ -70,32 +70,33 @@ struct Hasher128 {
         h2 = h2 &* 5 &+ 0x3849_5ab5
     }
 
-    /// Mixes one field's bytes (and its length) into the hash.
-    @inline(__always) mutating func combine(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// Mixes one field's bytes, its length and an optional tag into the hash.
+    ///
+    /// A field shorter than 16 bytes costs one mixing round: the tail, the length and the tag go
+    /// into the same block, so `("ab","c")` and `("a","bc")` still differ.
+    @inline(__always) mutating func combine(_ bytes: UnsafeBufferPointer<UInt8>, tag: UInt64 = 0) {
         let count = bytes.count
-        mix(UInt64(truncatingIfNeeded: count) &+ 0x1f, total)
         total &+= UInt64(truncatingIfNeeded: count)
-        guard count > 0, let base = bytes.baseAddress else { return }
-        let raw = UnsafeRawPointer(base)
-        var offset = 0
-        while offset + 16 <= count {
-            let k1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-            let k2 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-            mix(k1, k2)
-            offset += 16
-        }
-        if offset < count {
-            var k1: UInt64 = 0
-            var k2: UInt64 = 0
-            var shift: UInt64 = 0
-            while offset < count {
-                let byte = UInt64(base[offset])
-                if shift < 64 { k1 |= byte << shift } else { k2 |= byte << (shift - 64) }
-                shift += 8
-                offset += 1
+        var k1: UInt64 = 0
+        var k2: UInt64 = 0
+        if count > 0, let base = bytes.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            var offset = 0
+            while offset + 16 <= count {
+                let a = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                let b = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
+                mix(a, b)
+                offset += 16
             }
-            mix(k1, k2 ^ 0xa5)
+            let rest = count - offset
+            if rest >= 8 {
+                k1 = UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+                for index in 8..<rest { k2 |= UInt64(base[offset + index]) << UInt64((index - 8) * 8) }
+            } else {
+                for index in 0..<rest { k1 |= UInt64(base[offset + index]) << UInt64(index * 8) }
+            }
         }
+        mix(k1, k2 ^ (UInt64(truncatingIfNeeded: count) << 40) ^ (tag << 8) ^ 0xa5)
     }
 
     /// Mixes a small integer (a flag, a separator) into the hash.

@@ -47,42 +47,46 @@ enum FieldRules {
     /// non-ASCII (IDN) characters, no spaces or control characters, at most 254 bytes in all.
     static func emailProblem(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
         let email = trimmed(raw)
-        if email.isEmpty { return "email is empty" }
-        if email.count > 254 { return "email is longer than 254 bytes" }
+        let count = email.count
+        if count == 0 { return "email is empty" }
+        if count > 254 { return "email is longer than 254 bytes" }
+        guard let bytes = email.baseAddress else { return "email is empty" }
+        // One pass classifies every byte; the rare failures are explained afterwards.
+        let classes = emailByteClasses
         var at = -1
-        for (index, byte) in email.enumerated() {
-            if byte == UInt8(ascii: "@") {
-                if at >= 0 { return "email has more than one '@'" }
+        var ats = 0
+        var worst: UInt8 = 0
+        for index in 0..<count {
+            let byte = bytes[index]
+            if byte == 0x40 {
+                ats += 1
                 at = index
-            } else if byte <= 0x20 || byte == 0x7f {
-                return "email contains a space or control character"
-            } else if byte == UInt8(ascii: ",") || byte == UInt8(ascii: ";") || byte == UInt8(ascii: "<")
-                || byte == UInt8(ascii: ">") || byte == UInt8(ascii: "\"")
-            {
-                return "email contains a character not allowed in an address"
             }
+            worst |= classes[Int(byte)]
         }
-        if at < 0 { return "email has no '@'" }
+        if worst & 1 != 0 { return "email contains a space or control character" }
+        if worst & 2 != 0 { return "email contains a character not allowed in an address" }
+        if ats == 0 { return "email has no '@'" }
+        if ats > 1 { return "email has more than one '@'" }
         if at == 0 { return "email has nothing before '@'" }
         if at > 64 { return "email's local part is longer than 64 bytes" }
-        let local = email[0..<at]
-        if local.first == UInt8(ascii: ".") || local.last == UInt8(ascii: ".") { return "email's local part starts or ends with '.'" }
-        let domain = email[(at + 1)...]
-        if domain.isEmpty { return "email has nothing after '@'" }
+        if bytes[0] == 0x2e || bytes[at - 1] == 0x2e { return "email's local part starts or ends with '.'" }
+        if at == count - 1 { return "email has nothing after '@'" }
         var labelLength = 0
         var labels = 1
-        var previous: UInt8 = UInt8(ascii: ".")
-        for byte in domain {
-            if byte == UInt8(ascii: ".") {
+        var previous: UInt8 = 0x2e
+        for index in (at + 1)..<count {
+            let byte = bytes[index]
+            if byte == 0x2e {
                 if labelLength == 0 { return "email's domain has an empty label" }
-                if previous == UInt8(ascii: "-") { return "email's domain has a label ending in '-'" }
+                if previous == 0x2d { return "email's domain has a label ending in '-'" }
                 labels += 1
                 labelLength = 0
             } else {
-                let ok = (byte >= 0x80) || (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a)
-                    || (byte >= 0x61 && byte <= 0x7a) || byte == UInt8(ascii: "-")
-                if !ok { return "email's domain contains a character not allowed in a host name" }
-                if labelLength == 0 && byte == UInt8(ascii: "-") { return "email's domain has a label starting with '-'" }
+                if classes[Int(byte)] & 4 != 0 {
+                    return "email's domain contains a character not allowed in a host name"
+                }
+                if labelLength == 0 && byte == 0x2d { return "email's domain has a label starting with '-'" }
                 labelLength += 1
                 if labelLength > 63 { return "email's domain has a label longer than 63 bytes" }
             }
@@ -92,6 +96,26 @@ enum FieldRules {
         if labels < 2 { return "email's domain has no dot" }
         return nil
     }
+
+    /// Per byte: 1 = space or control, 2 = not allowed anywhere in an address, 4 = not allowed in a
+    /// host name (letters, digits, '-', '.' and non-ASCII IDN bytes are). A raw table read once
+    /// into a local keeps the per-byte loop free of bounds checks and reference counting.
+    nonisolated(unsafe) private static let emailByteClasses: UnsafePointer<UInt8> = {
+        let table = UnsafeMutablePointer<UInt8>.allocate(capacity: 256)
+        let forbidden = Set(",;<>\"()[]\\".utf8)
+        for value in 0..<256 {
+            let byte = UInt8(value)
+            var flags: UInt8 = 0
+            if byte <= 0x20 || byte == 0x7f { flags |= 1 }
+            if forbidden.contains(byte) { flags |= 2 }
+            let lower = byte | 0x20
+            let hostByte = byte >= 0x80 || (lower >= 0x61 && lower <= 0x7a) || (byte >= 0x30 && byte <= 0x39)
+                || byte == 0x2d || byte == 0x2e
+            if !hostByte { flags |= 4 }
+            table[value] = flags
+        }
+        return UnsafePointer(table)
+    }()
 
     /// Whether the value is an ISO 8601 calendar date (`YYYY-MM-DD`), optionally followed by a `T` time part.
     static func isISODate(_ raw: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -138,14 +162,16 @@ enum FieldRules {
     /// Hashes the email key without building a String when the address is ASCII.
     static func emailKeyHash(_ raw: UnsafeBufferPointer<UInt8>) -> Hash128 {
         let value = trimmed(raw)
-        if value.count <= 256, !value.contains(where: { $0 >= 0x80 }) {
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max(value.count, 1)) { buffer in
-                for (index, byte) in value.enumerated() {
-                    buffer[index] = byte >= 65 && byte <= 90 ? byte + 32 : byte
-                }
-                return Hasher128.hash(UnsafeBufferPointer(rebasing: buffer[0..<value.count]))
+        guard value.count <= 256 else { return Hasher128.hash(emailKey(raw)) }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 256) { buffer in
+            var high: UInt8 = 0
+            for index in 0..<value.count {
+                let byte = value[index]
+                high |= byte
+                buffer[index] = byte &+ ((byte &- 65) < 26 ? 32 : 0)
             }
+            if high >= 0x80 { return Hasher128.hash(emailKey(raw)) }
+            return Hasher128.hash(UnsafeBufferPointer(rebasing: buffer[0..<value.count]))
         }
-        return Hasher128.hash(emailKey(raw))
     }
 }

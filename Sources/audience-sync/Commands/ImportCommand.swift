@@ -1,5 +1,6 @@
 import ArgumentParser
 import AudienceCore
+import Logging
 
 /// `audience-sync import`: apply a directory export from local files.
 struct ImportCommand: AsyncParsableCommand {
@@ -61,7 +62,7 @@ struct ImportCommand: AsyncParsableCommand {
             let lock = dryRun ? nil : try RunLock(databasePath: database.path)
             defer { lock?.release() }
             let store = try AudienceStore(path: database.path)
-            let report = try DirectorySync(store: store).run(request)
+            let report = try DirectorySync(store: store, logger: Logging.makeLogger()).run(request)
             ReportPrinter.print(report)
             return report.exitCode
         }

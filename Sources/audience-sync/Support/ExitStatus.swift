@@ -1,5 +1,7 @@
 import ArgumentParser
 import AudienceCore
+import AudienceRunner
+import AudienceSFTP
 
 /// The documented exit codes (sysexits.h), and the one place that maps errors onto them.
 enum ExitStatus {
@@ -23,6 +25,8 @@ enum ExitStatus {
         case let error as AudienceCore.ValidationError: return error.exitCode
         case let error as StoreError: return error.exitCode
         case let error as RunLockError: return error.exitCode
+        case let error as ConfigurationError: return error.exitCode
+        case let error as SFTPError: return error.exitCode
         default: return 74
         }
     }

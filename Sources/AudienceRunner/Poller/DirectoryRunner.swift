@@ -1,0 +1,136 @@
+import AudienceCore
+import AudienceSFTP
+import Foundation
+import Logging
+
+/// One sync run of one configured directory: connect → check readiness → download → apply →
+/// post-process. It never throws: every failure becomes an outcome with its documented exit code.
+public struct DirectoryRunner: Sendable {
+    public var configuration: RunnerConfiguration
+    public var directory: DirectoryConfiguration
+    public var store: AudienceStore
+    public var logger: Logger
+    public var dryRun = false
+    public var retryPolicy = RetryPolicy.default
+    public var probeSleep: @Sendable (Duration) -> Void = { Thread.sleep(forTimeInterval: $0.timeInterval) }
+
+    public init(configuration: RunnerConfiguration, directory: DirectoryConfiguration, store: AudienceStore, logger: Logger) {
+        self.configuration = configuration
+        self.directory = directory
+        self.store = store
+        self.logger = logger
+        self.logger[metadataKey: "directory"] = "\(directory.id)"
+    }
+
+    /// Runs on a dedicated thread: libssh calls block, and must stay off Swift's cooperative pool.
+    public func runOnThread() async -> DirectoryOutcome {
+        await withCheckedContinuation { continuation in
+            let thread = Thread { continuation.resume(returning: self.run()) }
+            thread.name = "audience-sync.\(directory.id)"
+            thread.start()
+        }
+    }
+
+    /// Runs synchronously on the calling thread.
+    public func run() -> DirectoryOutcome {
+        let started = Date()
+        let sync = DirectorySync(store: store, logger: logger)
+        var endpoint = directory.endpoint
+        endpoint.deadline = .now + directory.deadline
+        let staging = (configuration.stagingDirectory as NSString).appendingPathComponent(directory.id)
+        var staged: [String] = []
+        do {
+            let connection = try SFTPConnection(endpoint: endpoint, retryPolicy: retryPolicy, logger: logger)
+            defer { connection.close() }
+            let probe = ReadinessProbe(directory: directory, sleep: probeSleep)
+            let set: RemoteFileSet
+            switch try probe.check(connection) {
+            case .absent(let path):
+                let idle = directory.archiveDirectory != nil || directory.deleteAfterApply
+                let outcome = DirectoryOutcome(
+                    directory: directory.id, kind: idle ? .noFiles : .failed, exitCode: idle ? 0 : 66,
+                    message: idle ? "no export waiting in \(directory.remoteDirectory)" : "\(path) not found on \(endpoint.host)")
+                if !idle { record(outcome, started: started, sync: sync) }
+                return outcome
+            case .notReady(let reason):
+                logger.notice("export not ready", metadata: ["event": "file.settling", "reason": "\(reason)"])
+                let outcome = DirectoryOutcome(directory: directory.id, kind: .notReady, exitCode: 75, message: reason)
+                record(outcome, started: started, sync: sync)
+                return outcome
+            case .ready(let files):
+                set = files
+            }
+            if let unchanged = try skipByStat(set, sync: sync, started: started) { return unchanged }
+
+            try StagingArea.prepare(staging)
+            let requests = set.files.map { DownloadRequest(remotePath: $0.path, fileName: ($0.path as NSString).lastPathComponent) }
+            let results = ParallelDownloader.download(
+                requests, from: endpoint, into: staging, options: directory.download, retryPolicy: retryPolicy, logger: logger)
+            staged = results.compactMap { try? $0.get().localPath }
+            let downloads = try results.map { try $0.get() }
+            // The same generation, or nothing: a file replaced while we read it is not applied.
+            for (file, download) in zip(set.files, downloads) {
+                guard let now = try connection.stat(file.path), now.size == file.info.size,
+                    now.modified == file.info.modified, download.bytes == file.info.size
+                else {
+                    throw RunnerFailure.notReady("\(file.path) changed during the download; will retry")
+                }
+            }
+            var request = SyncRequest(
+                directory: directory.id, usersPath: downloads[0].localPath,
+                groupsPath: zip(set.files, downloads).first { $0.0.role == "groups" }?.1.localPath,
+                catalogPath: zip(set.files, downloads).first { $0.0.role == "catalog" }?.1.localPath,
+                attributes: directory.attributes, removalGuard: directory.removalGuard, rejectLimit: directory.rejectLimit,
+                dryRun: dryRun, command: "sync")
+            request.remoteStats = Dictionary(
+                uniqueKeysWithValues: set.files.map {
+                    ($0.role, RemoteStat(size: Int64($0.info.size), modified: $0.info.modified.timeIntervalSince1970))
+                })
+            let report: SyncReport
+            do {
+                report = try sync.run(request)
+            } catch let error as ValidationError {
+                if !dryRun { PostProcessor(directory: directory, logger: logger).quarantine(set, on: connection) }
+                throw error
+            }
+            if !dryRun && (report.outcome == .applied || report.outcome == .unchanged) {
+                PostProcessor(directory: directory, logger: logger).finish(set, on: connection)
+                StagingArea.remove(staged)
+            }
+            return Self.outcome(of: report, directory: directory.id)
+        } catch {
+            let outcome = Self.outcome(of: error, directory: directory.id)
+            StagingArea.removePartials(in: staging)
+            record(outcome, started: started, sync: sync)
+            return outcome
+        }
+    }
+
+    /// When size and mtime of every file equal the last applied run's, the download is skipped.
+    private func skipByStat(_ set: RemoteFileSet, sync: DirectorySync, started: Date) throws -> DirectoryOutcome? {
+        guard directory.skipUnchangedByStat, !dryRun, let last = try sync.lastApplied(directory: directory.id),
+            last.attributes == directory.attributes.description, last.files.count == set.files.count
+        else { return nil }
+        for file in set.files {
+            guard let previous = last.files.first(where: { $0.role == file.role }),
+                previous.remoteSize == Int64(file.info.size),
+                previous.remoteModified == file.info.modified.timeIntervalSince1970
+            else { return nil }
+        }
+        logger.info("remote files unchanged since the last applied run", metadata: ["event": "file.unchanged"])
+        _ = try sync.recordUnchanged(
+            directory: directory.id, command: "sync", started: started, attributes: directory.attributes,
+            files: last.files, message: "remote files unchanged (same size and mtime); not downloaded")
+        return DirectoryOutcome(
+            directory: directory.id, kind: .unchanged, exitCode: 0,
+            message: "the remote files have the same size and mtime as the last applied run; nothing downloaded")
+    }
+
+    private func record(_ outcome: DirectoryOutcome, started: Date, sync: DirectorySync) {
+        // File-level data errors are recorded by DirectorySync itself.
+        guard !dryRun, outcome.kind == .notReady || (outcome.kind == .failed && outcome.exitCode != 65) else { return }
+        sync.recordFailure(
+            directory: directory.id, command: "sync", started: started,
+            outcome: outcome.kind == .notReady ? "not-ready" : "failed", exitCode: outcome.exitCode, message: outcome.message)
+    }
+}

@@ -1,4 +1,0 @@
-import CLibSSH
-
-/// Placeholder until the SFTP layer lands.
-enum AudienceSFTPPlaceholder {}

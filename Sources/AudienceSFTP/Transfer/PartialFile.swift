@@ -1,0 +1,80 @@
+import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// A local `<final>.partial` file (mode 0600) that either becomes `<final>` through ``commit()`` or is removed.
+///
+/// `deinit` removes an uncommitted file, so no failure path can leave a half-written file behind.
+final class PartialFile {
+    let finalPath: String
+    let partialPath: String
+    private var fd: Int32
+    private var committed = false
+
+    /// Creates (or truncates) `<finalPath>.partial` with mode 0600.
+    init(finalPath: String) throws {
+        self.finalPath = finalPath
+        partialPath = finalPath + ".partial"
+        fd = open(partialPath, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw SFTPError.localIO(path: partialPath, operation: "create", message: Self.errnoText())
+        }
+        // An existing .partial from a crashed run may carry a wider mode; O_CREAT does not change it.
+        fchmod(fd, 0o600)
+    }
+
+    deinit {
+        if !committed {
+            discard()
+        }
+    }
+
+    /// Writes all of `bytes` at `offset`.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: UInt64) throws {
+        var done = 0
+        while done < bytes.count {
+            let n = pwrite(fd, bytes.baseAddress! + done, bytes.count - done, off_t(offset) + off_t(done))
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw SFTPError.localIO(path: partialPath, operation: "write", message: Self.errnoText())
+            }
+            done += n
+        }
+    }
+
+    /// fsyncs the data, renames `.partial` to the final name and fsyncs the directory.
+    func commit() throws {
+        guard fsync(fd) == 0 else {
+            throw SFTPError.localIO(path: partialPath, operation: "fsync", message: Self.errnoText())
+        }
+        close(fd)
+        fd = -1
+        guard rename(partialPath, finalPath) == 0 else {
+            throw SFTPError.localIO(path: finalPath, operation: "rename", message: Self.errnoText())
+        }
+        committed = true
+        let directory = (finalPath as NSString).deletingLastPathComponent
+        let dirFD = open(directory.isEmpty ? "." : directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        if dirFD >= 0 {
+            fsync(dirFD)
+            close(dirFD)
+        }
+    }
+
+    /// Closes and deletes the partial file.
+    func discard() {
+        if fd >= 0 {
+            close(fd)
+            fd = -1
+        }
+        unlink(partialPath)
+    }
+
+    private static func errnoText() -> String {
+        String(cString: strerror(errno))
+    }
+}

@@ -1,5 +1,0 @@
-import Testing
-
-@Test func sftpModuleBuilds() {
-    #expect(Bool(true))
-}
