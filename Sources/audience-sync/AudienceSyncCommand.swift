@@ -9,7 +9,7 @@ struct AudienceSyncCommand: AsyncParsableCommand {
         discussion: ExitStatus.helpText,
         subcommands: [
             SyncCommand.self, WatchCommand.self, ImportCommand.self, ValidateCommand.self, ExportCommand.self,
-            ListCommand.self, HistoryCommand.self, HostKeyCommand.self, CheckConfigCommand.self,
+            ListCommand.self, HistoryCommand.self, HostKeyCommand.self, CheckConfigCommand.self, FetchCommand.self,
         ]
     )
 }

@@ -13,37 +13,41 @@ struct MemberDiff {
     var removals: [Int64]
     /// Members whose row was rejected: they keep their record and memberships.
     var protected: Set<Int64>
-    var added = 0
-    var updated = 0
-    var unchanged = 0
-    var membersBefore = 0
+    var added: Int
+    var updated: Int
+    var unchanged: Int
+    var membersBefore: Int
 
     /// Compares the snapshot with the directory's members in `db`.
     ///
     /// - Throws: a GRDB error if the database cannot be read.
     init(snapshot: UsersSnapshot, directory: String, db: Database) throws {
         let rows = snapshot.rows
-        actions = [Int64](repeating: 0, count: rows.count)
-        memberIDs = [Int64](repeating: 0, count: rows.count)
-        removals = []
-        protected = []
+        // Locals, not properties: the row callback below cannot capture a struct's `self` in init.
+        var actions = [Int64](repeating: 0, count: rows.count)
+        var memberIDs = [Int64](repeating: 0, count: rows.count)
         // Which rows matched an existing member (by user_id hash).
         var matched = [Bool](repeating: false, count: rows.count)
-        let cursor = try Row.fetchCursor(
+        var removals: [Int64] = []
+        var protected: Set<Int64> = []
+        var membersBefore = 0
+        var unchanged = 0
+        var updated = 0
+        try BulkReader.forEachRow(
             db, sql: "SELECT id, key_hi, key_lo, content_hash FROM members WHERE directory = ?",
-            arguments: [directory])
-        while let member = try cursor.next() {
+            arguments: [directory]
+        ) { column in
             membersBefore += 1
-            let id: Int64 = member[0]
-            let key = Hash128(high: UInt64(bitPattern: member[1]), low: UInt64(bitPattern: member[2]))
-            let content = UInt64(bitPattern: member[3])
+            let id = column(0)
+            let key = Hash128(high: UInt64(bitPattern: column(1)), low: UInt64(bitPattern: column(2)))
+            let content = UInt64(bitPattern: column(3))
             guard let position = snapshot.index[key].map(Int.init) else {
                 if snapshot.unidentifiedRejects > 0 {
                     protected.insert(id)
                 } else {
                     removals.append(id)
                 }
-                continue
+                return
             }
             matched[position] = true
             switch rows[position].status {
@@ -62,6 +66,7 @@ struct MemberDiff {
             }
         }
         var nextID = (try Int64.fetchOne(db, sql: "SELECT max(id) FROM members") ?? 0) + 1
+        var added = 0
         for position in rows.indices where rows[position].status == .active && !matched[position] {
             // Only the first row of a key can be active (duplicates are rejected), so ids are unique.
             actions[position] = nextID
@@ -70,6 +75,14 @@ struct MemberDiff {
             added += 1
         }
         removals.sort()
+        self.actions = actions
+        self.memberIDs = memberIDs
+        self.removals = removals
+        self.protected = protected
+        self.added = added
+        self.updated = updated
+        self.unchanged = unchanged
+        self.membersBefore = membersBefore
     }
 
     /// The first `limit` members to be removed, for the guard's message.

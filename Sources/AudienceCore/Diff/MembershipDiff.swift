@@ -16,17 +16,17 @@ struct MembershipDiff {
             groups.addStored(id: row[0], key: row[1], name: row[2])
         }
         var pairs: [UInt64] = []
-        let cursor = try Row.fetchCursor(
+        let known = groups
+        try BulkReader.forEachRow(
             db,
             sql: """
                 SELECT ms.member_id, ms.group_id FROM memberships ms
                 JOIN members m ON m.id = ms.member_id WHERE m.directory = ?
-                """, arguments: [directory])
-        while let row = try cursor.next() {
-            let member: Int64 = row[0]
+                """, arguments: [directory]
+        ) { column in
             // A membership of a group from another directory cannot happen; skip rather than trap.
-            guard let group = groups.local(databaseID: row[1]) else { continue }
-            pairs.append(PackedMembership.pack(member: member, group: group))
+            guard let group = known.local(databaseID: column(1)) else { return }
+            pairs.append(PackedMembership.pack(member: column(0), group: group))
         }
         pairs.sort()
         return pairs

@@ -70,3 +70,32 @@ final class BulkStatement {
         try step()
     }
 }
+
+/// Reads integer columns of many rows straight from SQLite, for the diff's million-row scans.
+///
+/// GRDB's `Row` cursor costs about half a microsecond a row in boxing and lookups; these scans
+/// read three to four integers from up to three million rows.
+enum BulkReader {
+    /// Runs `sql` with `arguments` and calls `body` with a column accessor for every row.
+    ///
+    /// - Throws: `StoreError.sqlite` with SQLite's message, or what `body` throws.
+    static func forEachRow(
+        _ db: Database, sql: String, arguments: StatementArguments,
+        _ body: (_ column: (Int32) -> Int64) throws -> Void
+    ) throws {
+        let statement = try db.makeStatement(sql: sql)
+        try statement.setArguments(arguments)
+        let handle = statement.sqliteStatement
+        defer { sqlite3_reset(handle) }
+        while true {
+            let code = sqlite3_step(handle)
+            if code == SQLITE_DONE { return }
+            guard code == SQLITE_ROW else {
+                let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+                let path = sqlite3_db_filename(db.sqliteConnection, "main").map { String(cString: $0) } ?? "database"
+                throw StoreError.sqlite(path: path, operation: "reading the audience", message: message)
+            }
+            try body { sqlite3_column_int64(handle, $0) }
+        }
+    }
+}

@@ -27,6 +27,7 @@ enum ExitStatus {
         case let error as RunLockError: return error.exitCode
         case let error as ConfigurationError: return error.exitCode
         case let error as SFTPError: return error.exitCode
+        case let error as FetchFailure: return error.code
         default: return 74
         }
     }
