@@ -34,7 +34,10 @@ struct MemberDiff {
         var unchanged = 0
         var updated = 0
         try BulkReader.forEachRow(
-            db, sql: "SELECT id, key_hi, key_lo, content_hash FROM members WHERE directory = ?",
+            // A table scan reads rows in id order, which is also the order they were inserted in;
+            // through the (directory, user_id) index each row costs a second B-tree descent, and
+            // this scan is 1.6x slower at a million members.
+            db, sql: "SELECT id, key_hi, key_lo, content_hash FROM members NOT INDEXED WHERE directory = ?",
             arguments: [directory]
         ) { column in
             membersBefore += 1

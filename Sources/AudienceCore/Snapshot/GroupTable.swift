@@ -14,7 +14,9 @@ struct GroupTable {
 
     private(set) var entries: [Entry] = []
     private var byKey = KeyIndex()
-    private var byDatabaseID: [Int64: Int32] = [:]
+    /// Local number by database id: group ids are small integers, so a dense array indexed by id
+    /// (-1 for other directories' groups) answers the 3M lookups of a membership scan cheaply.
+    private var byDatabaseID: [Int32] = []
 
     /// Local group numbers fit in 24 bits of a packed membership.
     static let maxGroups = 1 << 24
@@ -23,7 +25,10 @@ struct GroupTable {
         let index = Int32(entries.count)
         entries.append(Entry(key: key, name: name, databaseID: id))
         _ = byKey.insertIfAbsent(Hasher128.hash(key), index)
-        byDatabaseID[id] = index
+        if id >= 0 && id < Int64(Self.maxGroups) {
+            if Int(id) >= byDatabaseID.count { byDatabaseID += [Int32](repeating: -1, count: Int(id) + 1 - byDatabaseID.count) }
+            byDatabaseID[Int(id)] = index
+        }
     }
 
     /// The local number of the group with this key, registering it (and its name) when new.
@@ -53,7 +58,14 @@ struct GroupTable {
         return index
     }
 
-    func local(databaseID: Int64) -> Int32? { byDatabaseID[databaseID] }
+    func local(databaseID: Int64) -> Int32? {
+        if databaseID >= 0 && databaseID < Int64(byDatabaseID.count) {
+            let index = byDatabaseID[Int(databaseID)]
+            return index >= 0 ? index : nil
+        }
+        // Ids beyond the dense range (never in practice) fall back to a search.
+        return entries.firstIndex { $0.databaseID == databaseID }.map(Int32.init)
+    }
 }
 
 /// A snapshot beyond what the packed in-memory representation can hold.
