@@ -107,37 +107,20 @@ public final class SSHDServer: @unchecked Sendable {
         for child in descendants() { kill(child, SIGCONT) }
     }
 
-    /// SIGKILLs every process serving a connection, so each client sees its connection drop mid-transfer; the
-    /// listener keeps accepting new connections.
-    ///
-    /// - Returns: How many processes were killed.
-    @discardableResult
-    public func killConnections() -> Int {
-        let victims = descendants()
-        for child in victims { kill(child, SIGKILL) }
-        return victims.count
+    /// Kills every process serving a connection, so each client sees its connection drop; the listener keeps
+    /// accepting new connections.
+    public func killConnections() {
+        terminateDescendants(graceful: false)
     }
 
     /// Number of live processes serving connections.
     public var connectionProcessCount: Int { descendants().count }
 
-    /// SIGTERMs the listener and its connection processes and waits for the listener to exit.
+    /// Stops the connection processes, then the listener, and waits for the listener to exit.
     public func stop() {
         guard !stopped else { return }
         stopped = true
-        // Leaves first, and give each parent time to reap them: an orphan is re-parented to PID 1, which in a
-        // container may never reap it.
-        let limit = Date().addingTimeInterval(3)
-        while Date() < limit {
-            let tree = processTree()
-            let leaves = tree.descendants.filter { tree.children[$0] == nil }
-            if leaves.isEmpty { break }
-            for leaf in leaves {
-                kill(leaf, SIGCONT)
-                kill(leaf, SIGTERM)
-            }
-            usleep(20_000)
-        }
+        terminateDescendants(graceful: true)
         kill(pid, SIGTERM)
         Shell.wait(pid)
     }
@@ -179,30 +162,35 @@ public final class SSHDServer: @unchecked Sendable {
             command: "sshd", status: status, output: (try? String(contentsOfFile: log, encoding: .utf8)) ?? "")
     }
 
-    private func descendants() -> [Int32] {
-        processTree().descendants
+    /// Signals the connection processes leaves first, giving each parent time to reap its children: an orphan
+    /// is re-parented to PID 1, which in a container may never reap it.
+    ///
+    /// A frozen process is continued only once its children are gone (so a frozen transfer never resumes), since
+    /// a stopped parent cannot reap. A session process blocked writing to a frozen parent handles SIGTERM but
+    /// never returns to check it, so after a second a graceful SIGTERM becomes SIGKILL.
+    private func terminateDescendants(graceful: Bool) {
+        let start = Date()
+        while Date().timeIntervalSince(start) < 4 {
+            let tree = processTree()
+            let leaves = tree.descendants.filter { tree.children[$0] == nil }
+            if leaves.isEmpty { return }
+            let signal = graceful && Date().timeIntervalSince(start) < 1 ? SIGTERM : SIGKILL
+            for leaf in leaves {
+                kill(leaf, signal)
+                kill(leaf, SIGCONT)
+            }
+            for parent in tree.descendants where tree.children[parent] != nil { kill(parent, SIGCONT) }
+            usleep(20_000)
+        }
     }
 
-    /// Every live descendant of the listener, and the child lists of all processes (zombies excluded).
-    private func processTree() -> (descendants: [Int32], children: [Int32: [Int32]]) {
-        var children: [Int32: [Int32]] = [:]
-        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        for entry in entries {
-            guard let process = Int32(entry),
-                let stat = try? String(contentsOfFile: "/proc/\(entry)/stat", encoding: .utf8),
-                let close = stat.lastIndex(of: ")")
-            else { continue }
-            let fields = stat[stat.index(close, offsetBy: 2)...].split(separator: " ")
-            if fields.count > 1, fields[0] != "Z", let parent = Int32(fields[1]) {
-                children[parent, default: []].append(process)
-            }
-        }
-        var result: [Int32] = []
-        var queue = children[pid] ?? []
-        while let next = queue.popLast() {
-            result.append(next)
-            queue += children[next] ?? []
-        }
-        return (result, children)
+    private func descendants() -> [pid_t] {
+        ProcessTree().descendants(of: pid)
+    }
+
+    /// Every live descendant of the listener, and the child lists of all processes.
+    private func processTree() -> (descendants: [pid_t], children: [pid_t: [pid_t]]) {
+        let tree = ProcessTree()
+        return (tree.descendants(of: pid), tree.children)
     }
 }

@@ -18,7 +18,7 @@ public final class AudienceStore: Sendable {
     public init(path: String, readOnly: Bool = false) throws {
         self.path = path
         if readOnly && !FileManager.default.fileExists(atPath: path) {
-            throw StoreError.cannotOpen(path: path, message: "no such file")
+            throw StoreError.notFound(what: "audience database \(path)")
         }
         var configuration = Configuration()
         configuration.readonly = readOnly

@@ -63,6 +63,8 @@ public struct DirectoryRunner: Sendable {
             if let unchanged = try skipByStat(set, sync: sync, started: started) { return unchanged }
 
             try StagingArea.prepare(staging)
+            // A run killed mid-download (SIGKILL, power loss) may have left a partial file behind.
+            StagingArea.removePartials(in: staging)
             let requests = set.files.map { DownloadRequest(remotePath: $0.path, fileName: ($0.path as NSString).lastPathComponent) }
             let results = ParallelDownloader.download(
                 requests, from: endpoint, into: staging, options: directory.download, retryPolicy: retryPolicy, logger: logger)
@@ -106,9 +108,19 @@ public struct DirectoryRunner: Sendable {
         }
     }
 
+    /// Whether size and mtime can stand for the content. SFTP mtimes have whole seconds, so a file
+    /// rewritten within the second it was fetched, at the same length, would look unchanged. A
+    /// marker file, a settle window of a second or more (two stats a second apart on the server's
+    /// clock), or a min_age of two seconds or more rules that out; without any, the files are
+    /// always downloaded and compared by SHA-256.
+    var statSkipIsSafe: Bool {
+        directory.doneFile != nil || directory.settle >= .seconds(1) || directory.minAge >= .seconds(2)
+    }
+
     /// When size and mtime of every file equal the last applied run's, the download is skipped.
     private func skipByStat(_ set: RemoteFileSet, sync: DirectorySync, started: Date) throws -> DirectoryOutcome? {
-        guard directory.skipUnchangedByStat, !dryRun, let last = try sync.lastApplied(directory: directory.id),
+        guard directory.skipUnchangedByStat, statSkipIsSafe, !dryRun,
+            let last = try sync.lastApplied(directory: directory.id),
             last.attributes == directory.attributes.description, last.files.count == set.files.count
         else { return nil }
         for file in set.files {
