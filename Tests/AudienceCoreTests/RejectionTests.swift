@@ -45,6 +45,17 @@ struct RejectionTests {
         #expect(report.rejections.entries.allSatisfy { $0.reason.contains("more than one row") && $0.column == 1 })
     }
 
+    @Test func duplicatesFarApartAreFoundAcrossIndexingBlocks() throws {
+        // Rows are indexed in blocks of 16,384 on a second thread; duplicates must be found across blocks.
+        let space = try Workspace()
+        var rows = manyUsers(1...40_000)
+        rows[30_000] = "u5:other5@example.com:F:L"  // repeats user_id u5 (line 6)
+        rows[35_000] = "x1:U7@EXAMPLE.com:F:L"  // repeats the email of u7 (line 8)
+        let report = try space.sync(users: usersCSV(rows))
+        #expect(report.rejections.entries.map(\.line) == [6, 8, 30_002, 35_002])
+        #expect(report.counts.added == 40_000 - 4)
+    }
+
     @Test func sameEmailOnTwoUsersRejectsBoth() throws {
         let space = try Workspace()
         let report = try space.sync(users: usersCSV(["1:a@x.com:A:A", "2: A@X.COM :B:B", "3:c@x.com:C:C"]))

@@ -31,58 +31,38 @@ struct PlanApplier {
                     email_key = ?, first_name = ?, last_name = ?, \(attributeNames.map { "\($0) = ?" }.joined(separator: ", "))
                 WHERE id = ?
                 """)
-        let reader: CSVReader
-        do { reader = try CSVReader(path: path, displayName: snapshot.file, options: csvOptions) } catch {
-            throw ValidationError.csv(error)
-        }
-        let columns = UserColumns(layout: snapshot.layout, attributes: attributes)
-        // Column of each stored attribute, nil when disabled or absent.
-        let attributeColumns: [Int?] = stored.map { attribute in
-            columns.stored.first(where: { $0.attribute == attribute })?.column ?? nil
-        }
-        var position = -1
+        let stream = MemberRowStream(
+            path: path, snapshot: snapshot, actions: diff.actions, attributes: attributes, options: csvOptions)
         do {
-            try reader.forEachRecord { record in
-                defer { position += 1 }
-                guard position >= 0 else { return }  // the header
-                guard position < diff.actions.count else {
-                    throw StoreError.inputChanged(file: snapshot.file, line: record.line)
-                }
-                let action = diff.actions[position]
-                guard action != 0 else { return }
-                let row = snapshot.rows[position]
-                let key = record.withField(columns.userID) { Hasher128.hash(FieldRules.trimmed($0)) }
-                guard record.count == snapshot.layout.width, key == row.key,
-                    columns.contentHash(of: record) == row.content
-                else {
-                    throw StoreError.inputChanged(file: snapshot.file, line: record.line)
-                }
-                let statement = action > 0 ? insert : update
-                if action > 0 { statement.bind(action) }
-                statement.bind(directory)
-                record.withField(columns.userID) { statement.bind(FieldRules.trimmed($0)) }
-                statement.bind(Int64(bitPattern: key.high))
-                statement.bind(Int64(bitPattern: key.low))
-                statement.bind(Int64(bitPattern: row.content))
-                record.withField(columns.email) { statement.bind(FieldRules.trimmed($0)) }
-                statement.bind(record.withField(columns.email) { FieldRules.emailKey($0) })
-                record.withField(columns.firstName) { statement.bind(FieldRules.trimmed($0)) }
-                record.withField(columns.lastName) { statement.bind(FieldRules.trimmed($0)) }
-                for column in attributeColumns {
-                    if let column, !record.withField(column, { FieldRules.trimmed($0).isEmpty }) {
-                        record.withField(column) { statement.bind(FieldRules.trimmed($0)) }
-                    } else {
-                        statement.bindNull()
+            while let batch = try stream.next() {
+                try batch.bytes.withUnsafeBufferPointer { bytes in
+                    for row in batch.actions.indices {
+                        let action = batch.actions[row]
+                        let statement = action > 0 ? insert : update
+                        let fields = row * MemberRowStream.fieldsPerRow
+                        func bindField(_ index: Int) {
+                            let (start, count) = batch.fields[fields + index]
+                            if count < 0 {
+                                statement.bindNull()
+                            } else {
+                                statement.bind(UnsafeBufferPointer(rebasing: bytes[Int(start)..<Int(start + count)]))
+                            }
+                        }
+                        if action > 0 { statement.bind(action) }
+                        statement.bind(directory)
+                        bindField(0)
+                        statement.bind(Int64(bitPattern: batch.keys[row].high))
+                        statement.bind(Int64(bitPattern: batch.keys[row].low))
+                        statement.bind(Int64(bitPattern: batch.contents[row]))
+                        for index in 1..<MemberRowStream.fieldsPerRow { bindField(index) }
+                        if action < 0 { statement.bind(-action) }
+                        try statement.step()
                     }
                 }
-                if action < 0 { statement.bind(-action) }
-                try statement.step()
             }
-        } catch let error as CSVError {
-            throw ValidationError.csv(error)
-        }
-        guard position == diff.actions.count else {
-            throw StoreError.inputChanged(file: snapshot.file, line: 0)
+        } catch {
+            stream.cancel()
+            throw error
         }
     }
 

@@ -176,18 +176,37 @@ public struct DirectorySync {
             var rejections = users.rejections
             var counts = ChangeCounts()
             counts.dataRows = users.rows.count
+            let held = request.removalGuard.holds(removals: diff.removals.count, current: diff.membersBefore)
+            outcome = held ? .held : request.dryRun ? .dryRun : .applied
+            // user_groups.csv needs no database: it is read on a second core while the members are written.
+            let scan = request.groupsPath.map { path in
+                let table = groups
+                let memberIDs = diff.memberIDs
+                return BackgroundWork { () throws -> (MembershipScanner.Result, GroupTable) in
+                    var table = table
+                    let result = try scanner.scanMemberships(
+                        path: path, file: names["groups"]!, users: users, memberIDs: memberIDs, groups: &table)
+                    return (result, table)
+                }
+            }
+            let applier = PlanApplier(
+                db: db, storePath: store.path, directory: request.directory, csvOptions: request.csvOptions)
+            if outcome == .applied {
+                try applier.writeMembers(path: request.usersPath, snapshot: users, diff: diff, attributes: request.attributes)
+                clock.lap("apply.members")
+            }
             var newPairs: [UInt64]?
-            if let path = request.groupsPath {
-                let scan = try scanner.scanMemberships(
-                    path: path, file: names["groups"]!, users: users, memberIDs: diff.memberIDs, groups: &groups)
-                if request.rejectLimit.exceeded(rejected: scan.rejections.count, rows: scan.dataRows) {
+            if let scan {
+                let (result, table) = try scan.wait()
+                groups = table
+                if request.rejectLimit.exceeded(rejected: result.rejections.count, rows: result.dataRows) {
                     throw SnapshotRefused(
                         error: .tooManyRejects(
-                            file: names["groups"]!, rejected: scan.rejections.count, rows: scan.dataRows,
-                            maxPercent: request.rejectLimit.maxPercent), rejections: scan.rejections)
+                            file: names["groups"]!, rejected: result.rejections.count, rows: result.dataRows,
+                            maxPercent: request.rejectLimit.maxPercent), rejections: result.rejections)
                 }
-                rejections.append(contentsOf: scan.rejections)
-                newPairs = scan.pairs
+                rejections.append(contentsOf: result.rejections)
+                newPairs = result.pairs
                 clock.lap("memberships.scan")
             }
             if let path = request.catalogPath {
@@ -204,11 +223,6 @@ public struct DirectorySync {
             counts.groupsRemoved = memberships.groupsRemoved.count
             counts.membershipsAdded = memberships.added.count
             counts.membershipsRemoved = memberships.removed.count
-            if request.removalGuard.holds(removals: diff.removals.count, current: diff.membersBefore) {
-                outcome = .held
-            } else if request.dryRun {
-                outcome = .dryRun
-            }
             let files = try digests.wait()
             report = SyncReport(
                 directory: request.directory, outcome: outcome, runID: nil, counts: counts, rejections: rejections,
@@ -221,11 +235,7 @@ public struct DirectorySync {
                     "removed": "\(counts.removed)", "unchanged": "\(counts.unchanged)", "rejected": "\(counts.rejected)",
                 ])
             guard outcome == .applied else { return nil }
-            let applier = PlanApplier(
-                db: db, storePath: store.path, directory: request.directory, csvOptions: request.csvOptions)
             clock.lap("diff.memberships")
-            try applier.writeMembers(path: request.usersPath, snapshot: users, diff: diff, attributes: request.attributes)
-            clock.lap("apply.members")
             try memberships.apply(db: db, storePath: store.path, directory: request.directory, groups: groups)
             clock.lap("apply.memberships")
             try applier.removeMembers(diff.removals)

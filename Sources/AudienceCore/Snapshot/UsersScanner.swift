@@ -32,46 +32,105 @@ struct UsersScanner {
         do { reader = try CSVReader(path: path, displayName: file, options: csvOptions) } catch {
             throw ValidationError.csv(error)
         }
-        var layout: FileLayout?
-        var columns = UserColumns.empty
+        // A class, so the per-row call borrows the layout and columns instead of copying them
+        // (a copy retains their arrays: measurable at a million rows).
+        var checker: UserRowChecker?
         var rows: [UserRow] = []
         // Reserve generously (untouched pages cost no memory) so a million rows are never re-copied.
-        if let size = try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int {
-            rows.reserveCapacity(max(16, size / 64))
-        }
+        let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
+        rows.reserveCapacity(max(16, size / 64))
+        // A guess on the low side (rows of 256 bytes): a table too small grows on the indexing
+        // thread; one too large would cost peak memory for nothing.
+        let indexer = RowIndexBuilder(expectedRows: size / 256)
+        var handedOver = 0
         var rejections = RejectionLog()
         var unidentified = 0
         do {
             try reader.forEachRecord { record in
-                guard let current = layout else {
+                if let checker {
+                    rows.append(checker.check(record, rejections: &rejections, unidentified: &unidentified))
+                    if rows.count - handedOver == 16_384 {
+                        indexer.add(rows[handedOver...], base: handedOver)
+                        handedOver = rows.count
+                    }
+                } else {
                     let header = try FileLayout.users(header: record, file: file)
-                    layout = header
-                    columns = UserColumns(layout: header, attributes: attributes)
-                    return
+                    checker = UserRowChecker(
+                        layout: header, columns: UserColumns(layout: header, attributes: attributes), file: file,
+                        hashContent: hashContent)
                 }
-                rows.append(
-                    Self.check(
-                        record, layout: current, columns: columns, file: file, hashContent: hashContent,
-                        rejections: &rejections, unidentified: &unidentified))
             }
         } catch let error as CSVError {
+            _ = indexer.finish()
             throw ValidationError.csv(error)
+        } catch {
+            _ = indexer.finish()
+            throw error
         }
-        guard let layout else { throw ValidationError.emptyFile(file: file) }
+        indexer.add(rows[handedOver...], base: handedOver)
+        let indexes = indexer.finish()
+        guard let checker else { throw ValidationError.emptyFile(file: file) }
         guard !rows.isEmpty else { throw ValidationError.noDataRows(file: file) }
+        let columns = checker.columns
         var snapshot = UsersSnapshot(
-            file: file, layout: layout, rows: rows, index: KeyIndex(), rejections: rejections, activeCount: 0,
+            file: file, layout: checker.layout, rows: rows, index: KeyIndex(), rejections: rejections, activeCount: 0,
             inactiveCount: 0, unidentifiedRejects: unidentified)
-        Self.rejectDuplicates(&snapshot, userIDColumn: columns.userID, emailColumn: columns.email)
+        Self.rejectDuplicates(&snapshot, indexes: indexes, userIDColumn: columns.userID, emailColumn: columns.email)
         return snapshot
     }
 
+    /// Rejects every row of a duplicated `user_id`, then both rows of an email shared by two active users.
+    static func rejectDuplicates(
+        _ snapshot: inout UsersSnapshot, indexes: RowIndexBuilder.Result, userIDColumn: Int, emailColumn: Int
+    ) {
+        let index = indexes.index
+        let duplicated = indexes.duplicated
+        var emailClash = indexes.emailClashes
+        for position in Set(duplicated).sorted() where snapshot.rows[Int(position)].status != .rejected {
+            let first = snapshot.rows[Int(index[snapshot.rows[Int(position)].key]!)].line
+            snapshot.rows[Int(position)].status = .rejected
+            snapshot.rejections.append(
+                Rejection(
+                    file: snapshot.file, line: Int(snapshot.rows[Int(position)].line), column: userIDColumn + 1,
+                    reason: "user_id appears on more than one row (first on line \(first)); all its rows are rejected"))
+        }
+        if !duplicated.isEmpty {
+            // Rows of a repeated user_id are no longer active: find email clashes without them.
+            emailClash = Self.emailIndex(snapshot.rows).1
+        }
+        for (first, later) in emailClash {
+            for (position, other) in [(Int(first), Int(later)), (Int(later), Int(first))]
+            where snapshot.rows[position].status == .active {
+                snapshot.rows[position].status = .rejected
+                snapshot.rejections.append(
+                    Rejection(
+                        file: snapshot.file, line: Int(snapshot.rows[position].line), column: emailColumn + 1,
+                        reason: "email is also used by another user_id (line \(snapshot.rows[other].line)); both rows are rejected"))
+            }
+        }
+        snapshot.index = index
+        snapshot.rejections.sortByLine()
+        snapshot.activeCount = snapshot.rows.lazy.filter { $0.status == .active }.count
+        snapshot.inactiveCount = snapshot.rows.lazy.filter { $0.status == .inactive }.count
+    }
+}
+
+/// Validates the rows of one `users.csv` against its header.
+final class UserRowChecker {
+    let layout: FileLayout
+    let columns: UserColumns
+    let file: String
+    let hashContent: Bool
+
+    init(layout: FileLayout, columns: UserColumns, file: String, hashContent: Bool) {
+        self.layout = layout
+        self.columns = columns
+        self.file = file
+        self.hashContent = hashContent
+    }
+
     /// Validates one data row and reduces it to hashes.
-    static func check(
-        _ record: borrowing CSVRecord, layout: borrowing FileLayout, columns: borrowing UserColumns, file: String,
-        hashContent: Bool,
-        rejections: inout RejectionLog, unidentified: inout Int
-    ) -> UserRow {
+    func check(_ record: borrowing CSVRecord, rejections: inout RejectionLog, unidentified: inout Int) -> UserRow {
         var row = UserRow(
             key: Hash128(high: 0, low: 0), email: Hash128(high: 0, low: 0), content: 0, line: Int32(clamping: record.line),
             status: .rejected)
@@ -116,56 +175,6 @@ struct UsersScanner {
         return row
     }
 
-    /// Rejects every row of a duplicated `user_id`, then both rows of an email shared by two active users.
-    static func rejectDuplicates(_ snapshot: inout UsersSnapshot, userIDColumn: Int, emailColumn: Int) {
-        // The two indexes are independent random-access builds over a million rows: build them on
-        // both cores at once. The email index only looks at active rows, so if any user_id turns
-        // out duplicated (rare) it is rebuilt afterwards without the rejected rows.
-        let rows = snapshot.rows
-        nonisolated(unsafe) var index = KeyIndex(minimumCapacity: rows.count)
-        nonisolated(unsafe) var duplicated: [Int32] = []
-        nonisolated(unsafe) var emails = KeyIndex()
-        nonisolated(unsafe) var emailClash: [(Int32, Int32)] = []
-        DispatchQueue.concurrentPerform(iterations: 2) { part in
-            if part == 0 {
-                let none = Hash128(high: 0, low: 0)
-                for position in rows.indices where rows[position].key != none {
-                    if let first = index.insertIfAbsent(rows[position].key, Int32(position)) {
-                        duplicated.append(first)
-                        duplicated.append(Int32(position))
-                    }
-                }
-            } else {
-                (emails, emailClash) = Self.emailIndex(rows)
-            }
-        }
-        for position in Set(duplicated).sorted() where snapshot.rows[Int(position)].status != .rejected {
-            let first = snapshot.rows[Int(index[snapshot.rows[Int(position)].key]!)].line
-            snapshot.rows[Int(position)].status = .rejected
-            snapshot.rejections.append(
-                Rejection(
-                    file: snapshot.file, line: Int(snapshot.rows[Int(position)].line), column: userIDColumn + 1,
-                    reason: "user_id appears on more than one row (first on line \(first)); all its rows are rejected"))
-        }
-        if !duplicated.isEmpty {
-            (emails, emailClash) = Self.emailIndex(snapshot.rows)
-        }
-        for (first, later) in emailClash {
-            for (position, other) in [(Int(first), Int(later)), (Int(later), Int(first))]
-            where snapshot.rows[position].status == .active {
-                snapshot.rows[position].status = .rejected
-                snapshot.rejections.append(
-                    Rejection(
-                        file: snapshot.file, line: Int(snapshot.rows[position].line), column: emailColumn + 1,
-                        reason: "email is also used by another user_id (line \(snapshot.rows[other].line)); both rows are rejected"))
-            }
-        }
-        snapshot.index = index
-        snapshot.rejections.sortByLine()
-        _ = emails
-        snapshot.activeCount = snapshot.rows.lazy.filter { $0.status == .active }.count
-        snapshot.inactiveCount = snapshot.rows.lazy.filter { $0.status == .inactive }.count
-    }
 }
 
 extension UsersScanner {

@@ -32,25 +32,52 @@ enum FileDigest {
     }
 }
 
-/// Fingerprints a run's files on a background thread, so hashing overlaps with parsing.
-final class FingerprintTask: @unchecked Sendable {
+/// Work started on its own thread now and awaited later, so two passes can overlap on two cores.
+///
+/// The body runs exactly once; `wait()` blocks until it has finished and returns (or rethrows)
+/// its result, as often as it is called.
+final class BackgroundWork<T>: @unchecked Sendable {
     private let done = DispatchSemaphore(value: 0)
     // Written once by the worker before `done` is signalled, read only after waiting on it.
-    private var result: Result<[FileFingerprint], ValidationError> = .success([])
-    private var waited = false
+    private var result: Result<T, any Error>?
+    private let lock = NSLock()
+
+    init(_ body: @escaping () throws -> T) {
+        let unchecked = UncheckedSendable(body)
+        Thread.detachNewThread { [self] in
+            result = Result { try unchecked.value() }
+            done.signal()
+        }
+    }
+
+    func wait() throws -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        if let result { return try result.get() }
+        done.wait()
+        return try result!.get()
+    }
+}
+
+/// Hands a value to another thread when the caller guarantees it is not shared mutably.
+struct UncheckedSendable<Value>: @unchecked Sendable {
+    let value: Value
+    init(_ value: Value) { self.value = value }
+}
+
+/// Fingerprints a run's files on a background thread, so hashing overlaps with parsing.
+final class FingerprintTask: Sendable {
+    private let work: BackgroundWork<[FileFingerprint]>
 
     /// Starts hashing `inputs` (role, path, display name) at once.
     init(_ inputs: [(role: String, path: String, name: String)], remote: [String: RemoteStat] = [:]) {
-        Thread.detachNewThread { [self] in
-            result = Result { () throws(ValidationError) in
-                try inputs.map { input throws(ValidationError) in
-                    var file = try FileDigest.fingerprint(path: input.path, role: input.role, name: input.name)
-                    file.remoteSize = remote[input.role]?.size
-                    file.remoteModified = remote[input.role]?.modified
-                    return file
-                }
+        work = BackgroundWork {
+            try inputs.map { input in
+                var file = try FileDigest.fingerprint(path: input.path, role: input.role, name: input.name)
+                file.remoteSize = remote[input.role]?.size
+                file.remoteModified = remote[input.role]?.modified
+                return file
             }
-            done.signal()
         }
     }
 
@@ -58,10 +85,8 @@ final class FingerprintTask: @unchecked Sendable {
     ///
     /// - Throws: `ValidationError.missingFile` or `.unreadable`.
     func wait() throws(ValidationError) -> [FileFingerprint] {
-        if !waited {
-            done.wait()
-            waited = true
+        do { return try work.wait() } catch let error as ValidationError { throw error } catch {
+            throw .unreadable(path: "", reason: "\(error)")
         }
-        return try result.get()
     }
 }
