@@ -106,6 +106,27 @@ struct SyncNetworkFailureTests {
     }
 }
 
+extension SyncNetworkFailureTests {
+    @Test(arguments: [SIGTERM, SIGINT])
+    func signalMidDownloadExitsWithTheSignalAndLeavesNoPartial(_ signalNumber: Int32) throws {
+        let fixture = try SyncFixture()
+        try BigExport.write(to: fixture.remotePath("users.csv"))
+        try fixture.writeConfig()
+        let run = try CLIProcess(["sync", "--config", fixture.configPath])
+        let downloading = eventually(within: .seconds(30)) {
+            !run.isRunning || fixture.stagedFiles().contains { $0.hasSuffix("users.csv.partial") }
+        }
+        // systemd's stop (or TimeoutStartSec) sends SIGTERM; a terminal's Ctrl-C sends SIGINT.
+        run.signal(signalNumber)
+        let stopped = try run.wait(limit: .seconds(10))
+        try #require(downloading, "\(stopped)")
+        #expect(stopped.status == 128 + signalNumber, "\(stopped)")
+        #expect(stopped.stderr.contains("interrupted by"), "\(stopped)")
+        #expect(!fixture.stagedFiles().contains { $0.hasSuffix(".partial") }, "\(fixture.stagedFiles())")
+        #expect(try fixture.memberCount() == 0)
+    }
+}
+
 /// A ~200 MB users.csv whose audience is exactly the fixture's.
 ///
 /// Every fixture row gets ~900 KB appended to its last column (the ignored `badge_color`), and inactive padded

@@ -16,7 +16,10 @@ struct CheckConfigCommand: AsyncParsableCommand {
     @Flag(help: "Log in to each server (host key, authentication) and list its drop folder; nothing is downloaded.")
     var connect = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
+        logging.bootstrap()
         try await withExitStatus {
             let configuration = try options.load()
             Output.line(

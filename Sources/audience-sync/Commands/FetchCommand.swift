@@ -22,7 +22,10 @@ struct FetchCommand: AsyncParsableCommand {
     @Option(help: ArgumentHelp("Local folder to download into (created with mode 0700).", valueName: "folder"))
     var to: String
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
+        logging.bootstrap()
         try await withExitStatus {
             let configuration = try options.load()
             guard let selected = try options.select(directory, from: configuration).first else { return 78 }

@@ -51,7 +51,10 @@ struct ImportCommand: AsyncParsableCommand {
         }
     }
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
+        logging.bootstrap()
         try await withExitStatus {
             let request = SyncRequest(
                 directory: directory, usersPath: snapshot.users, groupsPath: snapshot.groups,

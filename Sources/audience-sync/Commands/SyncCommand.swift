@@ -24,13 +24,17 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(help: "Fetch and compute the plan; apply nothing and leave the remote files where they are.")
     var dryRun = false
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
+        logging.bootstrap()
         try await withExitStatus {
             let configuration = try options.load()
             let directories = try options.select(directory, from: configuration)
             let logger = Logging.makeLogger(level: configuration.logLevel)
             let lock = try RunLock(databasePath: configuration.databasePath)
             defer { lock.release() }
+            Interruption.install(stagingDirectory: configuration.stagingDirectory)
             let store = try AudienceStore(path: configuration.databasePath)
             var codes: [Int32] = []
             for directory in directories {

@@ -15,7 +15,10 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    @OptionGroup var logging: LoggingOptions
+
     func run() async throws {
+        logging.bootstrap()
         try await withExitStatus {
             let configuration = try options.load()
             let logger = Logging.makeLogger(level: configuration.logLevel)

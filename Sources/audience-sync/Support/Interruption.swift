@@ -1,0 +1,36 @@
+import Foundation
+
+/// SIGTERM / SIGINT during a one-shot `sync`: clean up and exit with 128 + the signal number.
+///
+/// systemd sends SIGTERM on `stop` or when TimeoutStartSec runs out. A run in progress may be in
+/// the middle of a download or of the apply transaction: exiting is safe for the database (SQLite
+/// rolls an uncommitted transaction back), and the handler removes half-written downloads so no
+/// `*.partial` file is left in the staging folder.
+enum Interruption {
+    nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
+
+    /// Installs the handlers; `stagingDirectory` is searched for partial downloads on exit.
+    static func install(stagingDirectory: String) {
+        for signalNumber in [SIGTERM, SIGINT] {
+            signal(signalNumber, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
+            source.setEventHandler {
+                removePartials(under: stagingDirectory)
+                let name = signalNumber == SIGTERM ? "SIGTERM" : "SIGINT"
+                Output.error(
+                    "interrupted by \(name); the database holds either its state before this run or the "
+                        + "run's complete result (one transaction), and no partial download is kept.")
+                exit(128 + signalNumber)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+
+    private static func removePartials(under root: String) {
+        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
+        for case let relative as String in walker where relative.hasSuffix(".partial") {
+            unlink((root as NSString).appendingPathComponent(relative))
+        }
+    }
+}
