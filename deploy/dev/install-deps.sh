@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian packages audience-sync needs to build and test (idempotent; apt only when missing).
 set -euo pipefail
-packages=(libssh-dev libsqlite3-dev openssh-server openssh-client python3 time)
+packages=(libssh-dev libsqlite3-dev openssh-server openssh-client python3 time systemd)
 missing=()
 for package in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")

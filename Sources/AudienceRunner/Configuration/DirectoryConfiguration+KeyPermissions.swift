@@ -28,7 +28,7 @@ extension DirectoryConfiguration {
 
     private func checkSecret(_ target: String, key: String) throws(ConfigurationError) {
         let mode = try status(of: target, key: key)
-        guard mode & 0o077 == 0 else {
+        guard !KeyFilePermissions.tooOpen(mode: mode, path: target) else {
             throw .permissionsTooOpen(
                 file: configurationFile, path: "\(location).sftp.\(key)", target: target, mode: mode & 0o7777)
         }

@@ -19,7 +19,7 @@ enum PrivateKeyLoader {
                 path: endpoint.privateKeyPath, message: String(cString: strerror(errno)))
         }
         let mode = UInt32(info.st_mode)
-        guard mode & 0o077 == 0 else {
+        guard !KeyFilePermissions.tooOpen(mode: mode, path: endpoint.privateKeyPath) else {
             throw SFTPError.keyPermissions(path: endpoint.privateKeyPath, mode: mode & 0o7777)
         }
         var passphrase: String?
