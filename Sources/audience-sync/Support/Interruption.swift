@@ -20,7 +20,9 @@ enum Interruption {
                 Output.error(
                     "interrupted by \(name); the database holds either its state before this run or the "
                         + "run's complete result (one transaction), and no partial download is kept.")
-                exit(128 + signalNumber)
+                // _exit, not exit: exit runs atexit handlers and static destructors while the
+                // download threads still use libssh and libcrypto, which crashes the process.
+                _exit(128 + signalNumber)
             }
             source.resume()
             sources.append(source)
