@@ -20,8 +20,11 @@ public struct DownloadRequest: Sendable, Hashable {
 public enum ParallelDownloader {
     /// Downloads every request concurrently and waits for all of them; blocks the calling thread.
     ///
+    /// Files of 32 MiB or more are split into byte ranges fetched over up to 4 connections
+    /// (``ConnectionsPerFile/automatic``); smaller files use one connection each.
+    ///
     /// - Parameters:
-    ///   - requests: Files to fetch; one thread and one connection each.
+    ///   - requests: Files to fetch; one thread and at least one connection each.
     ///   - endpoint: Where to connect.
     ///   - stagingDirectory: Local directory for the `.partial` and final files.
     ///   - options: Per-download tuning and size limit.
@@ -33,6 +36,24 @@ public enum ParallelDownloader {
         from endpoint: SFTPEndpoint,
         into stagingDirectory: String,
         options: DownloadOptions = DownloadOptions(),
+        retryPolicy: RetryPolicy = .default,
+        logger: Logger = SFTPConnection.silentLogger
+    ) -> [Result<DownloadResult, SFTPError>] {
+        download(
+            requests, from: endpoint, into: stagingDirectory, options: options, connectionsPerFile: .automatic,
+            retryPolicy: retryPolicy, logger: logger)
+    }
+
+    /// Like ``download(_:from:into:options:retryPolicy:logger:)``, with the range splitting chosen by the caller.
+    ///
+    /// - Parameter connectionsPerFile: How many connections one file may use; ``ConnectionsPerFile/one`` keeps
+    ///   one connection per file.
+    public static func download(
+        _ requests: [DownloadRequest],
+        from endpoint: SFTPEndpoint,
+        into stagingDirectory: String,
+        options: DownloadOptions = DownloadOptions(),
+        connectionsPerFile: ConnectionsPerFile,
         retryPolicy: RetryPolicy = .default,
         logger: Logger = SFTPConnection.silentLogger
     ) -> [Result<DownloadResult, SFTPError>] {
@@ -48,7 +69,11 @@ public enum ParallelDownloader {
                     defer { connection.close() }
                     result = .success(
                         try connection.download(
-                            request.remotePath, into: stagingDirectory, as: request.fileName, options: options))
+                            request.remotePath, into: stagingDirectory, as: request.fileName, options: options,
+                            connectionsPerFile: connectionsPerFile,
+                            connect: {
+                                try SFTPConnection(endpoint: endpoint, retryPolicy: retryPolicy, logger: logger)
+                            }))
                 } catch let error as SFTPError {
                     result = .failure(error)
                 } catch {

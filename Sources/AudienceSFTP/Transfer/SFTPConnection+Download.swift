@@ -23,51 +23,103 @@ extension SFTPConnection {
         as fileName: String? = nil,
         options: DownloadOptions = DownloadOptions()
     ) throws -> DownloadResult {
-        let name = fileName ?? (remotePath as NSString).lastPathComponent
-        guard !name.isEmpty, name != ".", name != "..", !name.contains("/") else {
-            throw SFTPError.localIO(path: name, operation: "download naming", message: "not a plain file name")
-        }
-        let finalPath = (stagingDirectory as NSString).appendingPathComponent(name)
+        try download(
+            remotePath, into: stagingDirectory, as: fileName, options: options, connectionsPerFile: .one,
+            connect: nil)
+    }
+
+    /// The one download path, for whole files and files split into byte ranges.
+    ///
+    /// The file is opened once here. When `connectionsPerFile` splits it (and `connect` is given), the first
+    /// range is read over this connection on the handle already open, while every other range is read by its
+    /// own thread over its own connection from `connect`, all into the same `.partial`; the SHA-256 is then
+    /// computed by reading the finished `.partial` back. Otherwise the whole file is read here and hashed while
+    /// streaming. On any failure the other ranges stop, the `.partial` is removed and the first error is thrown.
+    func download(
+        _ remotePath: String,
+        into stagingDirectory: String,
+        as fileName: String?,
+        options: DownloadOptions,
+        connectionsPerFile: ConnectionsPerFile,
+        connect: (@Sendable () throws -> SFTPConnection)?
+    ) throws -> DownloadResult {
+        let finalPath = try Self.downloadPath(remotePath, into: stagingDirectory, as: fileName)
         var logger = transferLogger
         logger[metadataKey: "file"] = "\(remotePath)"
         let watchdog = watchdogForTransfer
         let session = sessionForTransfer
+        let host = endpoint.host
         let started = ContinuousClock.now
 
         var partial: PartialFile?
         var digest = OrderedSHA256()
-        let outcome: (bytes: UInt64, info: RemoteFileInfo)
+        var split: RangeWorkers?
+        let outcome: (bytes: UInt64, info: RemoteFileInfo, final: RemoteFileInfo)
+        let sha256: String
         do {
             outcome = try guarded("download") {
-                try session.read(
+                try session.readFile(
                     remotePath, options: options,
-                    opened: { _ in partial = try PartialFile(finalPath: finalPath) },
+                    opened: { info in
+                        let file = try PartialFile(finalPath: finalPath)
+                        partial = file
+                        let count = info.isRegular ? connectionsPerFile.rangeCount(forSize: info.size) : 1
+                        guard count > 1, let connect else { return nil }
+                        let ranges = ConnectionsPerFile.ranges(size: info.size, count: count)
+                        split = RangeWorkers.start(
+                            remotePath, ranges: Array(ranges.dropFirst()), expected: info, options: options,
+                            partial: file, connect: connect)
+                        return ranges[0]
+                    },
                     progress: watchdog.progress,
                     sink: { chunk, offset in
                         try partial!.write(chunk, at: offset)
-                        digest.add(chunk, at: offset)
+                        if let split {
+                            if split.failed { throw RangeCancelled() }
+                        } else {
+                            digest.add(chunk, at: offset)
+                        }
                     })
             }
-            guard digest.isComplete(upTo: outcome.bytes) else {
-                throw SFTPError.sizeMismatch(
-                    host: endpoint.host, path: remotePath, expected: outcome.bytes, actual: digest.contiguousBytes)
+            if let split {
+                try split.wait()
+                try RangeWorkers.checkUnchanged(outcome.final, expected: outcome.info, host: host, path: remotePath)
+                // The file must still be the one opened before the ranges were fetched.
+                guard let after = try guarded("stat", { try session.stat(remotePath) }) else {
+                    throw SFTPError.remoteFileMissing(host: host, path: remotePath)
+                }
+                try RangeWorkers.checkUnchanged(after, expected: outcome.info, host: host, path: remotePath)
+                sha256 = try partial!.sha256(expectedBytes: outcome.info.size)
+            } else {
+                guard digest.isComplete(upTo: outcome.bytes) else {
+                    throw SFTPError.sizeMismatch(
+                        host: host, path: remotePath, expected: outcome.bytes, actual: digest.contiguousBytes)
+                }
+                sha256 = digest.finalize()
             }
             try partial?.commit()
         } catch {
+            // Other ranges must stop writing before the .partial goes away.
+            var first = error
+            if let split {
+                split.fail(error)
+                split.join()
+                first = split.firstError ?? error
+            }
             partial?.discard()
-            logger.error("SFTP download failed", metadata: ["sftp.error": "\(error)"])
-            throw error
+            logger.error("SFTP download failed", metadata: ["sftp.error": "\(first)"])
+            throw first
         }
-        let sha256 = digest.finalize()
+        let bytes = split == nil ? outcome.bytes : outcome.info.size
         let elapsed = (ContinuousClock.now - started).seconds
         logger.info(
             "SFTP downloaded",
             metadata: [
-                "bytes": "\(outcome.bytes)", "sftp.seconds": "\(String(format: "%.3f", elapsed))",
-                "sha256": "\(sha256)",
+                "bytes": "\(bytes)", "sftp.seconds": "\(String(format: "%.3f", elapsed))",
+                "sha256": "\(sha256)", "ranges": "\(split.map { $0.count + 1 } ?? 1)",
             ])
         return DownloadResult(
-            remotePath: remotePath, localPath: finalPath, bytes: outcome.bytes, sha256: sha256,
+            remotePath: remotePath, localPath: finalPath, bytes: bytes, sha256: sha256,
             remoteSize: outcome.info.size, remoteModified: outcome.info.modified)
     }
 }
