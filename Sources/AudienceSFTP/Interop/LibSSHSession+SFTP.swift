@@ -73,7 +73,7 @@ extension LibSSHSession {
     }
 
     /// Turns the current SFTP status into an error: missing files get their own case.
-    private func failure(_ sftp: sftp_session, operation: String, path: String) -> SFTPError {
+    func failure(_ sftp: sftp_session, operation: String, path: String) -> SFTPError {
         if isMissing(sftp) {
             return .remoteFileMissing(host: host, path: path)
         }
@@ -83,7 +83,7 @@ extension LibSSHSession {
         return .remoteOperationFailed(host: host, path: path, operation: operation, message: message)
     }
 
-    private static func info(_ attributes: sftp_attributes, name: String) -> RemoteFileInfo {
+    static func info(_ attributes: sftp_attributes, name: String) -> RemoteFileInfo {
         let a = attributes.pointee
         let kind: RemoteFileInfo.Kind =
             switch Int32(a.type) {

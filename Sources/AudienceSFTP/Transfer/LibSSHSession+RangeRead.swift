@@ -36,13 +36,13 @@ extension LibSSHSession {
         }
         let name = (path as NSString).lastPathComponent
         guard let file = sftp_open(sftp, path, O_RDONLY, 0) else {
-            throw rangeFailure(sftp, operation: "open", path: path)
+            throw failure(sftp, operation: "open", path: path)
         }
         defer { sftp_close(file) }
         guard let attributes = sftp_fstat(file) else {
-            throw rangeFailure(sftp, operation: "stat", path: path)
+            throw failure(sftp, operation: "stat", path: path)
         }
-        let info = Self.rangeInfo(attributes, name: name)
+        let info = Self.info(attributes, name: name)
         sftp_attributes_free(attributes)
         guard info.size <= options.maxBytes else {
             throw SFTPError.fileTooLarge(host: host, path: path, size: info.size, limit: options.maxBytes)
@@ -64,7 +64,7 @@ extension LibSSHSession {
         func request(_ offset: UInt64, _ length: UInt32) throws {
             sftp_seek64(file, offset)
             let id = sftp_async_read_begin(file, length)
-            guard id >= 0 else { throw rangeFailure(sftp, operation: "read", path: path) }
+            guard id >= 0 else { throw failure(sftp, operation: "read", path: path) }
             pending.push(.init(id: UInt32(id), offset: offset, length: length))
         }
 
@@ -87,7 +87,7 @@ extension LibSSHSession {
             // Seeking resets libssh's sticky EOF flag, so every outstanding reply is really consumed.
             sftp_seek64(file, head.offset)
             let count = sftp_async_read(file, buffer.baseAddress, head.length, head.id)
-            guard count >= 0 else { throw rangeFailure(sftp, operation: "read", path: path) }
+            guard count >= 0 else { throw failure(sftp, operation: "read", path: path) }
             if count == 0 {
                 if let rangeEnd {
                     throw SFTPError.sizeMismatch(host: host, path: path, expected: rangeEnd, actual: head.offset)
@@ -117,9 +117,9 @@ extension LibSSHSession {
         }
 
         guard let finalAttributes = sftp_fstat(file) else {
-            throw rangeFailure(sftp, operation: "stat", path: path)
+            throw failure(sftp, operation: "stat", path: path)
         }
-        let final = Self.rangeInfo(finalAttributes, name: name)
+        let final = Self.info(finalAttributes, name: name)
         sftp_attributes_free(finalAttributes)
         if let range {
             guard received == range.upperBound - range.lowerBound else {
@@ -132,31 +132,5 @@ extension LibSSHSession {
             }
         }
         return (received, info, final)
-    }
-
-    // MARK: Helpers (the Interop helpers are private to their file)
-
-    private func rangeFailure(_ sftp: sftp_session, operation: String, path: String) -> SFTPError {
-        let code = sftp_get_error(sftp)
-        if code == SSH_FX_NO_SUCH_FILE || code == SSH_FX_NO_SUCH_PATH {
-            return .remoteFileMissing(host: host, path: path)
-        }
-        var message = lastError
-        if message.isEmpty { message = "SFTP status \(code)" }
-        return .remoteOperationFailed(host: host, path: path, operation: operation, message: message)
-    }
-
-    private static func rangeInfo(_ attributes: sftp_attributes, name: String) -> RemoteFileInfo {
-        let a = attributes.pointee
-        let kind: RemoteFileInfo.Kind =
-            switch Int32(a.type) {
-            case SSH_FILEXFER_TYPE_REGULAR: .regular
-            case SSH_FILEXFER_TYPE_DIRECTORY: .directory
-            case SSH_FILEXFER_TYPE_SYMLINK: .symlink
-            default: .other
-            }
-        let seconds = max(a.mtime64, UInt64(a.mtime))
-        return RemoteFileInfo(
-            name: name, size: a.size, modified: Date(timeIntervalSince1970: TimeInterval(seconds)), kind: kind)
     }
 }
