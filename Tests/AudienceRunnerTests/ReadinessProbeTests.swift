@@ -131,3 +131,15 @@ struct ReadinessProbeTests {
         #expect(jittered.delay(interval: .seconds(100), failures: 0) == .seconds(90))
     }
 }
+
+@Suite("Connections per file follow the link")
+struct LinkProbeTests {
+    @Test(arguments: [
+        (Duration.microseconds(80), 1), (.milliseconds(4), 1), (.milliseconds(5), 4), (.milliseconds(50), 4),
+    ])
+    func largeFilesAreSplitOnlyOnSlowLinks(roundTrip: Duration, connections: Int) {
+        let policy = LinkProbe.connectionsPerFile(roundTrip: roundTrip)
+        #expect(policy.rangeCount(forSize: 173 << 20) == connections)
+        #expect(policy.rangeCount(forSize: 1 << 20) == 1)
+    }
+}

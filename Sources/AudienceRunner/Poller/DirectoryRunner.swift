@@ -66,8 +66,11 @@ public struct DirectoryRunner: Sendable {
             // A run killed mid-download (SIGKILL, power loss) may have left a partial file behind.
             StagingArea.removePartials(in: staging)
             let requests = set.files.map { DownloadRequest(remotePath: $0.path, fileName: ($0.path as NSString).lastPathComponent) }
+            let roundTrip = try LinkProbe.roundTrip(connection, path: set.files[0].path)
             let results = ParallelDownloader.download(
-                requests, from: endpoint, into: staging, options: directory.download, retryPolicy: retryPolicy, logger: logger)
+                requests, from: endpoint, into: staging, options: directory.download,
+                connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip), retryPolicy: retryPolicy,
+                logger: logger)
             staged = results.compactMap { try? $0.get().localPath }
             let downloads = try results.map { try $0.get() }
             // The same generation, or nothing: a file replaced while we read it is not applied.

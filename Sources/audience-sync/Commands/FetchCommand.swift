@@ -41,10 +41,11 @@ struct FetchCommand: AsyncParsableCommand {
                 }
                 try FileManager.default.createDirectory(
                     atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+                let roundTrip = try LinkProbe.roundTrip(connection, path: set.files[0].path)
                 let started = ContinuousClock.now
                 let results = ParallelDownloader.download(
                     set.files.map { DownloadRequest(remotePath: $0.path) }, from: selected.endpoint, into: folder,
-                    options: selected.download)
+                    options: selected.download, connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip))
                 let elapsed = (ContinuousClock.now - started).timeInterval
                 var lines: [String] = []
                 var total: UInt64 = 0
