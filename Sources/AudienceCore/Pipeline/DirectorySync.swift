@@ -18,15 +18,34 @@ public struct DirectorySync {
         self.logger = logger
     }
 
-    /// Runs the request.
+    /// Runs the request as a run of its own: writes its history row, logs `run.start` and exactly one `run.end`.
     ///
     /// - Returns: the report; its `exitCode` is 0, or 65 when the guard held the run.
     /// - Throws: `ValidationError` for file-level problems (recorded as a `rejected` run), `StoreError`
     ///   for database problems. In every case the audience is unchanged.
     public func run(_ request: SyncRequest) throws -> SyncReport {
-        let started = Date()
-        var logger = logger
-        logger[metadataKey: "directory"] = "\(request.directory)"
+        let context = try RunContext.begin(
+            store: store, directory: request.directory, command: request.command, dryRun: request.dryRun, logger: logger)
+        do {
+            let report = try run(request, context: context)
+            context.end(outcome: report.outcome.rawValue, exitCode: report.exitCode, counts: report.counts)
+            return report
+        } catch {
+            let code = (error as? ValidationError)?.exitCode ?? (error as? StoreError)?.exitCode ?? 74
+            if !(error is ValidationError) && !context.hasEnded {
+                context.recordFailure(outcome: "failed", exitCode: code, message: "\(error)")
+            }
+            context.end(outcome: error is ValidationError ? "rejected" : "failed", exitCode: code, message: "\(error)")
+            throw error
+        }
+    }
+
+    /// Runs the request inside a run that the caller started and ends (the SFTP runner's).
+    ///
+    /// Records the outcome in the history (applied, unchanged, held, rejected), not `run.end`.
+    public func run(_ request: SyncRequest, context: RunContext) throws -> SyncReport {
+        let started = context.started
+        let logger = context.logger
         let inputs = try Self.inputs(request)
         let names = Dictionary(uniqueKeysWithValues: inputs.map { ($0.role, $0.name) })
         let last =
@@ -39,42 +58,48 @@ public struct DirectorySync {
             Self.sameSizes(last.files, inputs), Self.sameContent(last.files, try digests.wait())
         {
             let files = try digests.wait()
-            logger.info("files unchanged since the last applied run", metadata: ["event": "file.unchanged"])
-            let runID = try store.write("recording the run") { db in
-                try RunLog.record(
-                    db: db, directory: request.directory, command: request.command, startedAt: started,
-                    outcome: SyncReport.Outcome.unchanged.rawValue, exitCode: 0, message: "files unchanged",
-                    attributes: request.attributes, counts: ChangeCounts(), files: files, rejections: RejectionLog(),
-                    membersAfter: nil)
+            for file in files {
+                logger.info(
+                    "file unchanged since the last applied run",
+                    metadata: ["event": "file.unchanged", "file": "\(file.name)", "sha256": "\(file.sha256)"])
+            }
+            if let runID = context.id {
+                try store.write("recording the run") { db in
+                    try RunLog.finish(
+                        db: db, runID: runID, outcome: SyncReport.Outcome.unchanged.rawValue, exitCode: 0,
+                        message: "files unchanged", attributes: request.attributes, counts: ChangeCounts(), files: files,
+                        rejections: RejectionLog(), membersAfter: nil)
+                }
             }
             return SyncReport(
-                directory: request.directory, outcome: .unchanged, runID: runID, counts: ChangeCounts(),
+                directory: request.directory, outcome: .unchanged, runID: context.id, counts: ChangeCounts(),
                 rejections: RejectionLog(), files: files, warnings: [], removalSample: [], membersBefore: 0)
         }
 
         do {
-            return try plan(request, digests: digests, names: names, started: started, logger: logger)
+            return try plan(request, digests: digests, names: names, context: context)
         } catch let refused as SnapshotRefused {
-            record(refused.error, rejections: refused.rejections, request: request, files: try digests.wait(), started: started)
+            Self.logRejections(refused.rejections, logger: logger)
+            record(refused.error, rejections: refused.rejections, request: request, files: try digests.wait(), context: context)
             throw refused.error
         } catch let error as ValidationError {
-            record(error, rejections: RejectionLog(), request: request, files: (try? digests.wait()) ?? [], started: started)
+            record(error, rejections: RejectionLog(), request: request, files: (try? digests.wait()) ?? [], context: context)
             throw error
         }
     }
 
     /// Records a file-level failure in the history; the audience itself is untouched.
     private func record(
-        _ error: ValidationError, rejections: RejectionLog, request: SyncRequest, files: [FileFingerprint], started: Date
+        _ error: ValidationError, rejections: RejectionLog, request: SyncRequest, files: [FileFingerprint],
+        context: RunContext
     ) {
-        guard !request.dryRun else { return }
+        guard let runID = context.id, !context.hasEnded else { return }
         var counts = ChangeCounts()
         counts.rejected = rejections.count
         do {
-            _ = try store.write("recording the run") { db in
-                try RunLog.record(
-                    db: db, directory: request.directory, command: request.command, startedAt: started,
-                    outcome: "rejected", exitCode: error.exitCode, message: error.description,
+            try store.write("recording the run") { db in
+                try RunLog.finish(
+                    db: db, runID: runID, outcome: "rejected", exitCode: error.exitCode, message: error.description,
                     attributes: request.attributes, counts: counts, files: files, rejections: rejections,
                     membersAfter: nil)
             }
@@ -91,28 +116,26 @@ public struct DirectorySync {
     /// Records a run that found the same remote files as the last applied one and so skipped
     /// the download; the stored file identities are the last run's.
     public func recordUnchanged(
-        directory: String, command: String, started: Date, attributes: AttributeSelection, files: [FileFingerprint],
-        message: String
-    ) throws -> Int64 {
+        context: RunContext, attributes: AttributeSelection, files: [FileFingerprint], message: String
+    ) throws {
+        guard let runID = context.id else { return }
         try store.write("recording the run") { db in
-            try RunLog.record(
-                db: db, directory: directory, command: command, startedAt: started,
-                outcome: SyncReport.Outcome.unchanged.rawValue, exitCode: 0, message: message, attributes: attributes,
-                counts: ChangeCounts(), files: files, rejections: RejectionLog(), membersAfter: nil)
+            try RunLog.finish(
+                db: db, runID: runID, outcome: SyncReport.Outcome.unchanged.rawValue, exitCode: 0, message: message,
+                attributes: attributes, counts: ChangeCounts(), files: files, rejections: RejectionLog(),
+                membersAfter: nil)
         }
     }
 
-    /// Records a run that ended before any file was applied (not ready, unreachable, refused key...).
-    public func recordFailure(directory: String, command: String, started: Date, outcome: String, exitCode: Int32, message: String) {
-        do {
-            _ = try store.write("recording the run") { db in
-                try RunLog.record(
-                    db: db, directory: directory, command: command, startedAt: started, outcome: outcome,
-                    exitCode: exitCode, message: message, attributes: .none, counts: ChangeCounts(), files: [],
-                    rejections: RejectionLog(), membersAfter: nil)
-            }
-        } catch {
-            logger.error("could not record the run", metadata: ["event": "run.record_failed", "error": "\(error)"])
+    /// Logs each rejected row kept in detail (`csv.rejected`: file, line, column, reason; never the row).
+    static func logRejections(_ rejections: RejectionLog, logger: Logger, limit: Int = 1000) {
+        for rejection in rejections.entries.prefix(limit) {
+            var metadata: Logger.Metadata = [
+                "event": "csv.rejected", "file": "\(rejection.file)", "line": .stringConvertible(rejection.line),
+                "reason": "\(rejection.reason)",
+            ]
+            if let column = rejection.column { metadata["column"] = .stringConvertible(column) }
+            logger.warning("row rejected", metadata: metadata)
         }
     }
 
@@ -142,8 +165,9 @@ public struct DirectorySync {
     }
 
     private func plan(
-        _ request: SyncRequest, digests: FingerprintTask, names: [String: String], started: Date, logger: Logger
+        _ request: SyncRequest, digests: FingerprintTask, names: [String: String], context: RunContext
     ) throws -> SyncReport {
+        let logger = context.logger
         let usersFile = names["users"]!
         var clock = PhaseClock(logger: logger)
         let users = try UsersScanner(attributes: request.attributes, csvOptions: request.csvOptions)
@@ -167,7 +191,8 @@ public struct DirectorySync {
         let scanner = MembershipScanner(csvOptions: request.csvOptions)
         var outcome: SyncReport.Outcome = .applied
         var report: SyncReport?
-        let runID: Int64? = try store.write("applying the snapshot") { db in
+        try store.write("applying the snapshot") { db in
+            if let approval = request.approval { try approval.checkUnchanged(db: db) }
             let diff = try MemberDiff(snapshot: users, directory: request.directory, db: db)
             clock.lap("diff.members")
             var groups = GroupTable()
@@ -223,18 +248,30 @@ public struct DirectorySync {
             counts.groupsRemoved = memberships.groupsRemoved.count
             counts.membershipsAdded = memberships.added.count
             counts.membershipsRemoved = memberships.removed.count
-            let files = try digests.wait()
+            var files = try digests.wait()
+            if let approval = request.approval { try approval.checkPlan(counts: counts) }
             report = SyncReport(
-                directory: request.directory, outcome: outcome, runID: nil, counts: counts, rejections: rejections,
+                directory: request.directory, outcome: outcome, runID: context.id, counts: counts, rejections: rejections,
                 files: files, warnings: warnings, removalSample: try diff.removalSample(db: db),
                 membersBefore: diff.membersBefore)
-            logger.info(
-                "diff computed",
-                metadata: [
-                    "event": "diff.summary", "added": "\(counts.added)", "updated": "\(counts.updated)",
-                    "removed": "\(counts.removed)", "unchanged": "\(counts.unchanged)", "rejected": "\(counts.rejected)",
-                ])
-            guard outcome == .applied else { return nil }
+            Self.logRejections(rejections, logger: logger)
+            var summary: Logger.Metadata = ["event": "diff.summary", "members_before": .stringConvertible(diff.membersBefore)]
+            for (key, value) in counts.fields { summary[key] = .stringConvertible(value) }
+            logger.info("diff computed", metadata: summary)
+            guard let runID = context.id, outcome != .dryRun else { return }
+            if outcome == .held {
+                // The plan is kept so that `plan show` can list the people and `approve` can check it.
+                for index in files.indices { files[index].path = request.path(role: files[index].role) }
+                try applier.writePlan(
+                    runID: runID, path: request.usersPath, snapshot: users, diff: diff, attributes: request.attributes)
+                try RunLog.supersedePending(db: db, directory: request.directory, except: runID)
+                try RunLog.finish(
+                    db: db, runID: runID, outcome: SyncReport.Outcome.held.rawValue, exitCode: 65,
+                    message: "would remove \(counts.removed) of \(diff.membersBefore) members",
+                    attributes: request.attributes, counts: counts, files: files, rejections: rejections,
+                    membersAfter: nil, membersBefore: diff.membersBefore, planState: "pending")
+                return
+            }
             clock.lap("diff.memberships")
             try memberships.apply(db: db, storePath: store.path, directory: request.directory, groups: groups)
             clock.lap("apply.memberships")
@@ -242,27 +279,31 @@ public struct DirectorySync {
             clock.lap("apply.removals")
             let after = try Int.fetchOne(
                 db, sql: "SELECT count(*) FROM members WHERE directory = ?", arguments: [request.directory])
-            return try RunLog.record(
-                db: db, directory: request.directory, command: request.command, startedAt: started,
-                outcome: SyncReport.Outcome.applied.rawValue, exitCode: 0, message: nil, attributes: request.attributes,
-                counts: counts, files: files, rejections: rejections, membersAfter: after)
+            try RunLog.supersedePending(db: db, directory: request.directory, except: request.approval?.heldRunID)
+            if let approval = request.approval { try approval.markApproved(db: db) }
+            try RunLog.finish(
+                db: db, runID: runID, outcome: SyncReport.Outcome.applied.rawValue, exitCode: 0,
+                message: request.approval.map { "applied the plan of held run \($0.heldRunID)" },
+                attributes: request.attributes, counts: counts, files: files, rejections: rejections,
+                membersAfter: after, membersBefore: diff.membersBefore, approvesRun: request.approval?.heldRunID)
         }
         clock.lap("commit")
-        guard var report else { fatalError("the transaction always produces a report") }
-        report.runID = runID
+        guard let report else { fatalError("the transaction always produces a report") }
         if outcome == .held {
-            logger.warning("removal guard held the run", metadata: ["event": "guard.held", "removed": "\(report.counts.removed)"])
-            let held = report
-            report.runID = try store.write("recording the run") { db in
-                try RunLog.record(
-                    db: db, directory: request.directory, command: request.command, startedAt: started,
-                    outcome: SyncReport.Outcome.held.rawValue, exitCode: 65,
-                    message: "would remove \(held.counts.removed) of \(held.membersBefore) members",
-                    attributes: request.attributes, counts: held.counts, files: held.files, rejections: held.rejections,
-                    membersAfter: nil)
-            }
+            logger.warning(
+                "removal guard held the run",
+                metadata: [
+                    "event": "guard.held", "removed": .stringConvertible(report.counts.removed),
+                    "members_before": .stringConvertible(report.membersBefore),
+                ])
         } else if outcome == .applied {
-            logger.info("transaction committed", metadata: ["event": "apply.commit"])
+            logger.notice(
+                "transaction committed",
+                metadata: [
+                    "event": "apply.commit", "added": .stringConvertible(report.counts.added),
+                    "updated": .stringConvertible(report.counts.updated),
+                    "removed": .stringConvertible(report.counts.removed),
+                ])
         }
         return report
     }

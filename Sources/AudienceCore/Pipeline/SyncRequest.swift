@@ -21,6 +21,8 @@ public struct SyncRequest: Sendable {
     public var csvOptions: CSVOptions
     /// For SFTP runs: each role's remote size and mtime, stored with the run's files.
     public var remoteStats: [String: RemoteStat] = [:]
+    /// For `approve`: the held run whose plan this run must reproduce exactly.
+    public var approval: PlanApproval?
 
     public init(
         directory: String, usersPath: String, groupsPath: String? = nil, catalogPath: String? = nil,
@@ -39,6 +41,18 @@ public struct SyncRequest: Sendable {
         self.skipUnchanged = skipUnchanged
         self.command = command
         self.csvOptions = csvOptions
+    }
+}
+
+extension SyncRequest {
+    /// The path of the file with this role (`users`, `groups`, `catalog`).
+    func path(role: String) -> String? {
+        switch role {
+        case "users": return usersPath
+        case "groups": return groupsPath
+        case "catalog": return catalogPath
+        default: return nil
+        }
     }
 }
 

@@ -59,6 +59,8 @@ public struct FileFingerprint: Sendable, Equatable, Codable {
     /// For files fetched by SFTP: the server's size and modification time (seconds since 1970).
     public var remoteSize: Int64?
     public var remoteModified: Double?
+    /// Where the file is kept while its run is held for approval (the local file for `import`).
+    public var path: String?
 
     public init(
         role: String, name: String, bytes: Int64, sha256: String, remoteSize: Int64? = nil, remoteModified: Double? = nil

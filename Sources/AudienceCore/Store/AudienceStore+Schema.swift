@@ -103,6 +103,31 @@ extension AudienceStore {
                     ALTER TABLE run_files ADD COLUMN remote_mtime REAL;
                     """)
         }
+        migrator.registerMigration("v3-operations") { db in
+            // A run's row is written when it starts (outcome 'running'), so its id is the run_id of
+            // every log line, and a run killed before it could record an outcome is found and marked
+            // 'interrupted' by the next one. A held run keeps its plan (run_plan) and the paths of
+            // its files (run_files.path) until it is approved, discarded or superseded (plan_state).
+            try db.execute(
+                sql: """
+                    ALTER TABLE runs ADD COLUMN plan_state TEXT;
+                    ALTER TABLE runs ADD COLUMN resolved_by TEXT;
+                    ALTER TABLE runs ADD COLUMN resolved_at TEXT;
+                    ALTER TABLE runs ADD COLUMN approves_run INTEGER;
+                    ALTER TABLE runs ADD COLUMN members_before INTEGER;
+                    ALTER TABLE run_files ADD COLUMN path TEXT;
+                    CREATE INDEX runs_by_plan_state ON runs(plan_state) WHERE plan_state IS NOT NULL;
+                    CREATE TABLE run_plan (
+                        run_id INTEGER NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+                        action TEXT NOT NULL,
+                        user_id TEXT NOT NULL,
+                        email TEXT NOT NULL,
+                        first_name TEXT NOT NULL,
+                        last_name TEXT NOT NULL
+                    );
+                    CREATE INDEX run_plan_by_run ON run_plan(run_id, action);
+                    """)
+        }
         return migrator
     }
 }

@@ -74,6 +74,12 @@ public final class AudienceStore: Sendable {
         }
     }
 
+    /// Aborts the statement running on the store's connection, if any, so its transaction rolls back.
+    /// Safe from any thread (a signal handler's).
+    public func interrupt() {
+        queue.interrupt()
+    }
+
     /// The number of members of a directory (or of all directories).
     public func memberCount(directory: String? = nil) throws -> Int {
         try read("counting members") { db in

@@ -7,6 +7,7 @@ struct ConfigurationFile: Decodable {
     var stagingDir: String
     var metricsFile: String?
     var keepRuns: Int?
+    var keepStaged: Bool?
     var logFormat: String?
     var logLevel: String?
     var defaults: TuningSection?
@@ -17,6 +18,7 @@ struct ConfigurationFile: Decodable {
         case stagingDir = "staging_dir"
         case metricsFile = "metrics_file"
         case keepRuns = "keep_runs"
+        case keepStaged = "keep_staged"
         case logFormat = "log_format"
         case logLevel = "log_level"
         case defaults
@@ -30,6 +32,7 @@ struct ConfigurationFile: Decodable {
         stagingDir = try container.decodeRequired(String.self, forKey: .stagingDir)
         metricsFile = try container.decodeIfPresent(String.self, forKey: .metricsFile)
         keepRuns = try container.decodeIfPresent(Int.self, forKey: .keepRuns)
+        keepStaged = try container.decodeIfPresent(Bool.self, forKey: .keepStaged)
         logFormat = try container.decodeIfPresent(String.self, forKey: .logFormat)
         logLevel = try container.decodeIfPresent(String.self, forKey: .logLevel)
         defaults = try container.decodeIfPresent(TuningSection.self, forKey: .defaults)

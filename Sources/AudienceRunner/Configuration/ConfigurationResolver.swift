@@ -58,9 +58,11 @@ struct ConfigurationResolver {
             firstUse[directory.id] = path
             directories.append(directory)
         }
-        return RunnerConfiguration(
+        var configuration = RunnerConfiguration(
             configurationFile: file, databasePath: database, stagingDirectory: staging, metricsFile: metrics,
             keepRuns: keepRuns, logFormat: logFormat, logLevel: logLevel, directories: directories)
+        configuration.keepStaged = raw.keepStaged ?? false
+        return configuration
     }
 
     // MARK: - Errors

@@ -14,6 +14,9 @@ public struct RunnerConfiguration: Sendable, Equatable {
     public var metricsFile: String?
     /// `keep_runs`: how many runs the history keeps before older ones are pruned.
     public var keepRuns: Int
+    /// `keep_staged`: keep the downloaded files in the staging folder after a successful apply (default false:
+    /// they hold personal data and are deleted).
+    public var keepStaged = false
     /// `log_format`: `text` or `json` (one JSON object per line).
     public var logFormat: LogFormat
     /// `log_level`: swift-log's level names, `trace` to `critical`.

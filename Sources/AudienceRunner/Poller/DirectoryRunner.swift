@@ -31,48 +31,97 @@ public struct DirectoryRunner: Sendable {
         }
     }
 
-    /// Runs synchronously on the calling thread.
+    /// Runs synchronously on the calling thread: one run in the history, one `run.start` and one `run.end`.
     public func run() -> DirectoryOutcome {
-        let started = Date()
+        let context: RunContext
+        do {
+            context = try RunContext.begin(
+                store: store, directory: directory.id, command: "sync", dryRun: dryRun, logger: logger)
+        } catch {
+            let outcome = Self.outcome(of: error, directory: directory.id)
+            logger.error(
+                "run ended", metadata: ["event": "run.end", "outcome": "failed", "exit_code": .stringConvertible(outcome.exitCode), "reason": "\(error)"])
+            return outcome
+        }
+        let outcome = run(context: context)
+        if outcome.kind == .notReady || (outcome.kind == .failed && outcome.exitCode != 65 && outcome.report == nil) {
+            // File-level data errors are recorded by DirectorySync itself.
+            if !context.hasEnded {
+                context.recordFailure(
+                    outcome: outcome.kind == .notReady ? "not-ready" : "failed", exitCode: outcome.exitCode,
+                    message: outcome.message)
+            }
+        } else if outcome.kind == .noFiles, !context.hasEnded {
+            context.recordFailure(outcome: "no-files", exitCode: 0, message: outcome.message)
+        }
+        context.end(
+            outcome: outcome.kind == .failed && outcome.exitCode == 65 ? "rejected" : outcome.kind.rawValue,
+            exitCode: outcome.exitCode, message: outcome.kind == .applied ? nil : outcome.message,
+            counts: outcome.report?.counts)
+        return outcome
+    }
+
+    private func run(context: RunContext) -> DirectoryOutcome {
+        let logger = context.logger
         let sync = DirectorySync(store: store, logger: logger)
         var endpoint = directory.endpoint
         endpoint.deadline = .now + directory.deadline
         let staging = (configuration.stagingDirectory as NSString).appendingPathComponent(directory.id)
         var staged: [String] = []
         do {
+            let connectStarted = ContinuousClock.now
             let connection = try SFTPConnection(endpoint: endpoint, retryPolicy: retryPolicy, logger: logger)
             defer { connection.close() }
+            logger.info(
+                "SFTP session open",
+                metadata: [
+                    "event": "sftp.connect", "host": "\(endpoint.host)", "port": .stringConvertible(endpoint.port),
+                    "user": "\(endpoint.username)", "duration_ms": .stringConvertible(connectStarted.milliseconds),
+                ])
             let probe = ReadinessProbe(directory: directory, sleep: probeSleep)
             let set: RemoteFileSet
             switch try probe.check(connection) {
             case .absent(let path):
                 let idle = directory.archiveDirectory != nil || directory.deleteAfterApply
-                let outcome = DirectoryOutcome(
+                return DirectoryOutcome(
                     directory: directory.id, kind: idle ? .noFiles : .failed, exitCode: idle ? 0 : 66,
                     message: idle ? "no export waiting in \(directory.remoteDirectory)" : "\(path) not found on \(endpoint.host)")
-                if !idle { record(outcome, started: started, sync: sync) }
-                return outcome
             case .notReady(let reason):
                 logger.notice("export not ready", metadata: ["event": "file.settling", "reason": "\(reason)"])
-                let outcome = DirectoryOutcome(directory: directory.id, kind: .notReady, exitCode: 75, message: reason)
-                record(outcome, started: started, sync: sync)
-                return outcome
+                return DirectoryOutcome(directory: directory.id, kind: .notReady, exitCode: 75, message: reason)
             case .ready(let files):
                 set = files
             }
-            if let unchanged = try skipByStat(set, sync: sync, started: started) { return unchanged }
+            for file in set.files {
+                logger.info(
+                    "remote file ready",
+                    metadata: [
+                        "event": "sftp.stat", "file": "\(file.path)", "bytes": .stringConvertible(file.info.size),
+                        "mtime": "\(Timestamp.rfc3339(file.info.modified))",
+                    ])
+            }
+            if let unchanged = try skipByStat(set, sync: sync, context: context) { return unchanged }
 
             try StagingArea.prepare(staging)
             // A run killed mid-download (SIGKILL, power loss) may have left a partial file behind.
             StagingArea.removePartials(in: staging)
             let requests = set.files.map { DownloadRequest(remotePath: $0.path, fileName: ($0.path as NSString).lastPathComponent) }
             let roundTrip = try LinkProbe.roundTrip(connection, path: set.files[0].path)
+            let downloadStarted = ContinuousClock.now
             let results = ParallelDownloader.download(
                 requests, from: endpoint, into: staging, options: directory.download,
                 connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip), retryPolicy: retryPolicy,
                 logger: logger)
             staged = results.compactMap { try? $0.get().localPath }
             let downloads = try results.map { try $0.get() }
+            for download in downloads {
+                logger.info(
+                    "file downloaded",
+                    metadata: [
+                        "event": "file.download", "file": "\(download.remotePath)", "bytes": .stringConvertible(download.bytes),
+                        "sha256": "\(download.sha256)", "duration_ms": .stringConvertible(downloadStarted.milliseconds),
+                    ])
+            }
             // The same generation, or nothing: a file replaced while we read it is not applied.
             for (file, download) in zip(set.files, downloads) {
                 guard let now = try connection.stat(file.path), now.size == file.info.size,
@@ -91,22 +140,27 @@ public struct DirectoryRunner: Sendable {
                 uniqueKeysWithValues: set.files.map {
                     ($0.role, RemoteStat(size: Int64($0.info.size), modified: $0.info.modified.timeIntervalSince1970))
                 })
-            let report: SyncReport
+            var report: SyncReport
             do {
-                report = try sync.run(request)
+                report = try sync.run(request, context: context)
             } catch let error as ValidationError {
                 if !dryRun { PostProcessor(directory: directory, logger: logger).quarantine(set, on: connection) }
                 throw error
             }
+            if report.outcome == .held, let runID = context.id {
+                // The held files stay until the plan is approved, discarded or superseded.
+                try HeldFiles(staging: staging).keep(staged, runID: runID, store: store)
+                staged = []
+            }
             if !dryRun && (report.outcome == .applied || report.outcome == .unchanged) {
                 PostProcessor(directory: directory, logger: logger).finish(set, on: connection)
-                StagingArea.remove(staged)
+                if !configuration.keepStaged { StagingArea.remove(staged) }
             }
+            HeldFiles(staging: staging).removeResolved(store: store)
             return Self.outcome(of: report, directory: directory.id)
         } catch {
             let outcome = Self.outcome(of: error, directory: directory.id)
             StagingArea.removePartials(in: staging)
-            record(outcome, started: started, sync: sync)
             return outcome
         }
     }
@@ -121,7 +175,7 @@ public struct DirectoryRunner: Sendable {
     }
 
     /// When size and mtime of every file equal the last applied run's, the download is skipped.
-    private func skipByStat(_ set: RemoteFileSet, sync: DirectorySync, started: Date) throws -> DirectoryOutcome? {
+    private func skipByStat(_ set: RemoteFileSet, sync: DirectorySync, context: RunContext) throws -> DirectoryOutcome? {
         guard directory.skipUnchangedByStat, statSkipIsSafe, !dryRun,
             let last = try sync.lastApplied(directory: directory.id),
             last.attributes == directory.attributes.description, last.files.count == set.files.count
@@ -132,20 +186,25 @@ public struct DirectoryRunner: Sendable {
                 previous.remoteModified == file.info.modified.timeIntervalSince1970
             else { return nil }
         }
-        logger.info("remote files unchanged since the last applied run", metadata: ["event": "file.unchanged"])
-        _ = try sync.recordUnchanged(
-            directory: directory.id, command: "sync", started: started, attributes: directory.attributes,
-            files: last.files, message: "remote files unchanged (same size and mtime); not downloaded")
+        for file in set.files {
+            context.logger.info(
+                "remote file unchanged since the last applied run",
+                metadata: ["event": "file.unchanged", "file": "\(file.path)", "bytes": .stringConvertible(file.info.size)])
+        }
+        try sync.recordUnchanged(
+            context: context, attributes: directory.attributes, files: last.files,
+            message: "remote files unchanged (same size and mtime); not downloaded")
         return DirectoryOutcome(
             directory: directory.id, kind: .unchanged, exitCode: 0,
             message: "the remote files have the same size and mtime as the last applied run; nothing downloaded")
     }
 
-    private func record(_ outcome: DirectoryOutcome, started: Date, sync: DirectorySync) {
-        // File-level data errors are recorded by DirectorySync itself.
-        guard !dryRun, outcome.kind == .notReady || (outcome.kind == .failed && outcome.exitCode != 65) else { return }
-        sync.recordFailure(
-            directory: directory.id, command: "sync", started: started,
-            outcome: outcome.kind == .notReady ? "not-ready" : "failed", exitCode: outcome.exitCode, message: outcome.message)
+}
+
+extension ContinuousClock.Instant {
+    /// Milliseconds from this instant until now.
+    var milliseconds: Int64 {
+        let elapsed = ContinuousClock.now - self
+        return elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
     }
 }
