@@ -31,11 +31,15 @@ public struct DirectorySync {
             context.end(outcome: report.outcome.rawValue, exitCode: report.exitCode, counts: report.counts)
             return report
         } catch {
-            let code = (error as? ValidationError)?.exitCode ?? (error as? StoreError)?.exitCode ?? 74
+            let code =
+                (error as? ValidationError)?.exitCode ?? (error as? StoreError)?.exitCode ?? (error as? PlanError)?.exitCode
+                ?? 74
             if !(error is ValidationError) && !context.hasEnded {
-                context.recordFailure(outcome: "failed", exitCode: code, message: "\(error)")
+                context.recordFailure(outcome: error is PlanError ? "refused" : "failed", exitCode: code, message: "\(error)")
             }
-            context.end(outcome: error is ValidationError ? "rejected" : "failed", exitCode: code, message: "\(error)")
+            context.end(
+                outcome: error is ValidationError ? "rejected" : error is PlanError ? "refused" : "failed", exitCode: code,
+                message: "\(error)")
             throw error
         }
     }

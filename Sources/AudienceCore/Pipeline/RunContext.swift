@@ -86,7 +86,9 @@ public final class RunContext: @unchecked Sendable {
         if let counts {
             for (key, value) in counts.fields { metadata[key] = .stringConvertible(value) }
         }
-        let level: Logger.Level = exitCode == 0 ? .notice : exitCode == 75 ? .warning : .error
+        // Held (65 with outcome held) and "try again later" (75) need attention, not a page.
+        let level: Logger.Level =
+            exitCode == 0 ? .notice : (exitCode == 75 || outcome == "held") ? .warning : .error
         logger.log(level: level, "run ended", metadata: metadata)
         return true
     }

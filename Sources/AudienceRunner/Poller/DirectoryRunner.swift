@@ -107,21 +107,12 @@ public struct DirectoryRunner: Sendable {
             StagingArea.removePartials(in: staging)
             let requests = set.files.map { DownloadRequest(remotePath: $0.path, fileName: ($0.path as NSString).lastPathComponent) }
             let roundTrip = try LinkProbe.roundTrip(connection, path: set.files[0].path)
-            let downloadStarted = ContinuousClock.now
             let results = ParallelDownloader.download(
                 requests, from: endpoint, into: staging, options: directory.download,
                 connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip), retryPolicy: retryPolicy,
                 logger: logger)
             staged = results.compactMap { try? $0.get().localPath }
             let downloads = try results.map { try $0.get() }
-            for download in downloads {
-                logger.info(
-                    "file downloaded",
-                    metadata: [
-                        "event": "file.download", "file": "\(download.remotePath)", "bytes": .stringConvertible(download.bytes),
-                        "sha256": "\(download.sha256)", "duration_ms": .stringConvertible(downloadStarted.milliseconds),
-                    ])
-            }
             // The same generation, or nothing: a file replaced while we read it is not applied.
             for (file, download) in zip(set.files, downloads) {
                 guard let now = try connection.stat(file.path), now.size == file.info.size,

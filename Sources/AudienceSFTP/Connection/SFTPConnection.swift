@@ -52,18 +52,20 @@ public final class SFTPConnection {
                 let delay = retryPolicy.delay(after: attempt)
                 let pastDeadline = endpoint.deadline.map { ContinuousClock.now + delay >= $0 } ?? false
                 guard attempt < retryPolicy.attempts, !pastDeadline else {
-                    logger.error("SFTP server unreachable", metadata: ["sftp.attempts": "\(attempt)"])
+                    logger.error(
+                        "SFTP server unreachable",
+                        metadata: ["event": "sftp.unreachable", "host": "\(host)", "attempts": .stringConvertible(attempt)])
                     throw SFTPError.unreachable(host: host, port: port, attempts: attempt, message: message)
                 }
                 logger.warning(
                     "SFTP connection failed, retrying",
-                    metadata: ["sftp.attempt": "\(attempt)", "sftp.error": "\(message)"])
+                    metadata: ["event": "sftp.retry", "attempt": .stringConvertible(attempt), "error": "\(message)"])
                 Thread.sleep(forTimeInterval: delay.seconds)
                 attempt += 1
             }
         }
         self.watchdog = watchdog
-        logger.info("SFTP connected", metadata: ["sftp.user": "\(endpoint.username)"])
+        logger.debug("SFTP logged in", metadata: ["event": "sftp.login", "user": "\(endpoint.username)"])
     }
 
     deinit {
@@ -104,7 +106,7 @@ public final class SFTPConnection {
     ///   ``SFTPError/remoteOperationFailed(host:path:operation:message:)``.
     public func rename(from source: String, to destination: String) throws {
         try guarded("rename") { try session.rename(from: source, to: destination) }
-        logger.info("SFTP renamed", metadata: ["file": "\(source)", "sftp.target": "\(destination)"])
+        logger.debug("SFTP renamed", metadata: ["event": "sftp.rename", "file": "\(source)", "to": "\(destination)"])
     }
 
     /// Deletes a remote file.
@@ -113,7 +115,7 @@ public final class SFTPConnection {
     ///   ``SFTPError/remoteOperationFailed(host:path:operation:message:)``.
     public func remove(_ path: String) throws {
         try guarded("remove") { try session.remove(path) }
-        logger.info("SFTP removed", metadata: ["file": "\(path)"])
+        logger.debug("SFTP removed", metadata: ["event": "sftp.remove", "file": "\(path)"])
     }
 
     /// Creates a remote directory unless it already exists (for archive folders); parents are not created.
@@ -168,7 +170,7 @@ public final class SFTPConnection {
             watchdog.detach()
             session.close()
             if case .hostKeyChanged = error as? SFTPError {
-                logger.error("SFTP host key changed")
+                logger.error("SFTP host key changed", metadata: ["event": "sftp.host_key_changed", "host": "\(endpoint.host)"])
             }
             throw error
         }

@@ -107,16 +107,17 @@ extension SFTPConnection {
                 first = split.firstError ?? error
             }
             partial?.discard()
-            logger.error("SFTP download failed", metadata: ["sftp.error": "\(first)"])
+            logger.error("SFTP download failed", metadata: ["event": "file.download_failed", "file": "\(remotePath)", "error": "\(first)"])
             throw first
         }
         let bytes = split == nil ? outcome.bytes : outcome.info.size
         let elapsed = (ContinuousClock.now - started).seconds
         logger.info(
-            "SFTP downloaded",
+            "file downloaded",
             metadata: [
-                "bytes": "\(bytes)", "sftp.seconds": "\(String(format: "%.3f", elapsed))",
-                "sha256": "\(sha256)", "ranges": "\(split.map { $0.count + 1 } ?? 1)",
+                "event": "file.download", "file": "\(remotePath)", "bytes": .stringConvertible(bytes),
+                "duration_ms": .stringConvertible(Int((elapsed * 1000).rounded())), "sha256": "\(sha256)",
+                "ranges": .stringConvertible(split.map { $0.count + 1 } ?? 1),
             ])
         return DownloadResult(
             remotePath: remotePath, localPath: finalPath, bytes: bytes, sha256: sha256,

@@ -64,6 +64,7 @@ struct ImportCommand: AsyncParsableCommand {
                 rejectLimit: snapshot.rejectLimit, dryRun: dryRun, skipUnchanged: !force, command: "import")
             let lock = dryRun ? nil : try RunLock(databasePath: database.path)
             defer { lock?.release() }
+            Interruption.install(stagingDirectory: nil)
             let store = try AudienceStore(path: database.path)
             let report = try DirectorySync(store: store, logger: Logging.makeLogger()).run(request)
             ReportPrinter.print(report)
@@ -87,7 +88,13 @@ enum ReportPrinter {
             Output.line(
                 "\(report.directory): held: the run would remove \(report.counts.removed) of \(report.membersBefore) "
                     + "members, more than the removal guard allows; nothing was applied (\(report.counts.summary))")
-            Output.line("Re-run with --allow-mass-removal to apply it, or raise --max-removals / --max-removal-percent.")
+            if let runID = report.runID {
+                Output.line(
+                    "Review it with `audience-sync plan show \(runID)`, then `audience-sync approve \(runID)` or "
+                        + "`audience-sync discard \(runID)` (with --db).")
+            } else {
+                Output.line("Re-run with --allow-mass-removal to apply it, or raise --max-removals / --max-removal-percent.")
+            }
         }
         if report.outcome == .held || report.outcome == .dryRun, !report.removalSample.isEmpty {
             let more = report.counts.removed - report.removalSample.count

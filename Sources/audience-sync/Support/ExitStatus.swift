@@ -28,6 +28,7 @@ enum ExitStatus {
         case let error as ConfigurationError: return error.exitCode
         case let error as SFTPError: return error.exitCode
         case let error as FetchFailure: return error.code
+        case let error as PlanError: return error.exitCode
         default: return 74
         }
     }

@@ -1,3 +1,4 @@
+import AudienceCore
 import Foundation
 
 /// SIGTERM / SIGINT during a one-shot `sync`: clean up and exit with 128 + the signal number.
@@ -10,11 +11,14 @@ enum Interruption {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
     /// Installs the handlers; `stagingDirectory` is searched for partial downloads on exit.
-    static func install(stagingDirectory: String) {
+    static func install(stagingDirectory: String?) {
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
             source.setEventHandler {
+                // Each run in progress logs its one run.end and, if the database lets it within two
+                // seconds, records `interrupted` in the history; otherwise the next run does.
+                RunContext.interruptAll(signal: signalNumber)
                 removePartials(under: stagingDirectory)
                 let name = signalNumber == SIGTERM ? "SIGTERM" : "SIGINT"
                 Output.error(
@@ -29,8 +33,8 @@ enum Interruption {
         }
     }
 
-    private static func removePartials(under root: String) {
-        guard let walker = FileManager.default.enumerator(atPath: root) else { return }
+    private static func removePartials(under root: String?) {
+        guard let root, let walker = FileManager.default.enumerator(atPath: root) else { return }
         for case let relative as String in walker where relative.hasSuffix(".partial") {
             unlink((root as NSString).appendingPathComponent(relative))
         }

@@ -7,7 +7,7 @@ import Logging
 ///
 /// Precedence, most important first: `AUDIENCE_SYNC_LOG_LEVEL` (level only), `--log-format`/`--log-level`
 /// (``bootstrap(format:level:)``), the configuration file (``makeLogger(label:level:format:)``), then the
-/// defaults: text when stderr is a terminal, JSON lines otherwise, and `warning`.
+/// defaults: text at `warning` when stderr is a terminal, JSON lines at `info` otherwise.
 enum Logging {
     private struct State {
         var bootstrapped = false
@@ -22,6 +22,8 @@ enum Logging {
 
     /// The level when neither a flag, the configuration nor the environment sets one.
     static let defaultLevel = Logger.Level.warning
+    /// The level for JSON lines when neither a flag, the configuration nor the environment sets one.
+    static let defaultJSONLevel = Logger.Level.info
 
     /// Installs the JSON or text handler for the whole process; later calls only update the flag values.
     ///
@@ -77,10 +79,16 @@ enum Logging {
 
     /// Recomputes `state.settings`; the caller holds `lock`. Returns an invalid environment level, if any.
     private static func resolve(format: LogFormat?, level: Logger.Level?) -> String? {
-        let (settings, invalid) = LogSettings.resolve(
-            format: state.flagFormat ?? format, level: state.flagLevel ?? level, defaultLevel: defaultLevel,
-            environment: ProcessInfo.processInfo.environment,
-            standardErrorIsTerminal: LogSettings.standardErrorIsTerminal)
+        func settle(_ defaultLevel: Logger.Level) -> (LogSettings, String?) {
+            LogSettings.resolve(
+                format: state.flagFormat ?? format, level: state.flagLevel ?? level, defaultLevel: defaultLevel,
+                environment: ProcessInfo.processInfo.environment,
+                standardErrorIsTerminal: LogSettings.standardErrorIsTerminal)
+        }
+        var (settings, invalid) = settle(defaultLevel)
+        // JSON lines go to a journal or a log shipper: there the run's events (run.start ... run.end)
+        // are the point, so their default level is info. On a terminal the report on stdout says it.
+        if settings.format == .json { (settings, invalid) = settle(defaultJSONLevel) }
         state.settings = settings
         return invalid
     }

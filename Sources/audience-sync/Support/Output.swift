@@ -20,3 +20,11 @@ func csvField(_ value: String) -> String {
     guard value.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return value }
     return "\"" + value.replacingOccurrences(of: "\"", with: "\"\"") + "\""
 }
+
+/// A file the command was asked to write could not be written (exit 74).
+struct WriteFailure: Error, CustomStringConvertible {
+    var path: String
+    var reason: String
+
+    var description: String { "\(path): cannot write: \(reason)." }
+}
