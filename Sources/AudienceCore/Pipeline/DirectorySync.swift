@@ -92,82 +92,6 @@ public struct DirectorySync {
         }
     }
 
-    /// Records a file-level failure in the history; the audience itself is untouched.
-    private func record(
-        _ error: ValidationError, rejections: RejectionLog, request: SyncRequest, files: [FileFingerprint],
-        context: RunContext
-    ) {
-        guard let runID = context.id, !context.hasEnded else { return }
-        var counts = ChangeCounts()
-        counts.rejected = rejections.count
-        do {
-            try store.write("recording the run") { db in
-                try RunLog.finish(
-                    db: db, runID: runID, outcome: "rejected", exitCode: error.exitCode, message: error.description,
-                    attributes: request.attributes, counts: counts, files: files, rejections: rejections,
-                    membersAfter: nil)
-            }
-        } catch {
-            logger.error("could not record the run", metadata: ["event": "run.record_failed", "error": "\(error)"])
-        }
-    }
-
-    /// The files of the directory's last applied (or confirmed unchanged) run, with the attributes it used.
-    public func lastApplied(directory: String) throws -> (files: [FileFingerprint], attributes: String)? {
-        try store.read("reading the history") { try RunLog.lastApplied(db: $0, directory: directory) }
-    }
-
-    /// Records a run that found the same remote files as the last applied one and so skipped
-    /// the download; the stored file identities are the last run's.
-    public func recordUnchanged(
-        context: RunContext, attributes: AttributeSelection, files: [FileFingerprint], message: String
-    ) throws {
-        guard let runID = context.id else { return }
-        try store.write("recording the run") { db in
-            try RunLog.finish(
-                db: db, runID: runID, outcome: SyncReport.Outcome.unchanged.rawValue, exitCode: 0, message: message,
-                attributes: attributes, counts: ChangeCounts(), files: files, rejections: RejectionLog(),
-                membersAfter: nil)
-        }
-    }
-
-    /// Logs each rejected row kept in detail (`csv.rejected`: file, line, column, reason; never the row).
-    static func logRejections(_ rejections: RejectionLog, logger: Logger, limit: Int = 1000) {
-        for rejection in rejections.entries.prefix(limit) {
-            var metadata: Logger.Metadata = [
-                "event": "csv.rejected", "file": "\(rejection.file)", "line": .stringConvertible(rejection.line),
-                "reason": "\(rejection.reason)",
-            ]
-            if let column = rejection.column { metadata["column"] = .stringConvertible(column) }
-            logger.warning("row rejected", metadata: metadata)
-        }
-    }
-
-    /// Whether two file sets have the same roles, sizes and SHA-256s (names may differ).
-    static func sameContent(_ lhs: [FileFingerprint], _ rhs: [FileFingerprint]) -> Bool {
-        func key(_ files: [FileFingerprint]) -> [String] { files.map { "\($0.role) \($0.bytes) \($0.sha256)" }.sorted() }
-        return key(lhs) == key(rhs)
-    }
-
-    /// The run's input files with their sizes; a missing file fails here, before any work.
-    static func inputs(_ request: SyncRequest) throws(ValidationError) -> [(role: String, path: String, name: String, bytes: Int64)] {
-        var inputs = [("users", request.usersPath)]
-        if let path = request.groupsPath { inputs.append(("groups", path)) }
-        if let path = request.catalogPath { inputs.append(("catalog", path)) }
-        return try inputs.map { role, path throws(ValidationError) in
-            var info = stat()
-            guard stat(path, &info) == 0 else {
-                if errno == ENOENT { throw .missingFile(path: path) }
-                throw .unreadable(path: path, reason: String(cString: strerror(errno)))
-            }
-            return (role, path, (path as NSString).lastPathComponent, Int64(info.st_size))
-        }
-    }
-
-    static func sameSizes(_ files: [FileFingerprint], _ inputs: [(role: String, path: String, name: String, bytes: Int64)]) -> Bool {
-        files.map { "\($0.role) \($0.bytes)" }.sorted() == inputs.map { "\($0.role) \($0.bytes)" }.sorted()
-    }
-
     private func plan(
         _ request: SyncRequest, digests: FingerprintTask, names: [String: String], context: RunContext
     ) throws -> SyncReport {
@@ -317,22 +241,4 @@ public struct DirectorySync {
 struct SnapshotRefused: Error {
     var error: ValidationError
     var rejections: RejectionLog
-}
-
-/// Logs the duration of each phase of a run at debug level (`phase`, `duration_ms`).
-struct PhaseClock {
-    let logger: Logger
-    private var last = ContinuousClock.now
-
-    init(logger: Logger) {
-        self.logger = logger
-    }
-
-    mutating func lap(_ phase: String) {
-        let now = ContinuousClock.now
-        let elapsed = now - last
-        last = now
-        let milliseconds = elapsed.components.seconds * 1000 + elapsed.components.attoseconds / 1_000_000_000_000_000
-        logger.debug("phase finished", metadata: ["event": "run.phase", "phase": "\(phase)", "duration_ms": "\(milliseconds)"])
-    }
 }
