@@ -77,7 +77,10 @@ let package = Package(
         .testTarget(name: "AudienceSFTPTests", dependencies: ["AudienceSFTP", "SSHTestSupport"]),
         .testTarget(
             name: "AudienceRunnerTests", dependencies: ["AudienceRunner", "AudienceCore", "AudienceSFTP", "SSHTestSupport"]),
-        // Runs the built binary: depending on the executable makes `swift build --build-tests` build it.
-        .testTarget(name: "CommandTests", dependencies: ["audience-sync", "SSHTestSupport"]),
+        // Runs the built binary: depending on the executable makes `swift build --build-tests` build it. GRDB
+        // opens the database files a killed run left behind (integrity checks, crash tests).
+        .testTarget(
+            name: "CommandTests",
+            dependencies: ["audience-sync", "SSHTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
     ]
 )

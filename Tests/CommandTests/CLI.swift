@@ -8,8 +8,12 @@ enum CLI {
         var stderr: String
     }
 
-    /// The binary sits next to the test bundle in the build folder.
+    /// The binary sits next to the test bundle in the build folder; `AUDIENCE_SYNC_TEST_BINARY` names another
+    /// (Benchmarks/crash/run.sh points it at the release build).
     static var binary: URL {
+        if let path = ProcessInfo.processInfo.environment["AUDIENCE_SYNC_TEST_BINARY"], !path.isEmpty {
+            return URL(fileURLWithPath: path)
+        }
         let exe = URL(fileURLWithPath: (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0])
         return exe.deletingLastPathComponent().appendingPathComponent("audience-sync")
     }

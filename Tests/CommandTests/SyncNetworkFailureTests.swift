@@ -136,8 +136,14 @@ enum BigExport {
     static let inactiveRows = 180
 
     /// Writes the file and returns its size in bytes.
+    ///
+    /// - Parameters:
+    ///   - padding: Bytes appended to each fixture row (~20x this in total).
+    ///   - inactiveRows: Padded inactive rows after the fixture's.
     @discardableResult
-    static func write(to path: String) throws -> Int {
+    static func write(
+        to path: String, padding: Int = BigExport.padding, inactiveRows: Int = BigExport.inactiveRows
+    ) throws -> Int {
         let fixture = try String(contentsOfFile: CLI.fixture("users.csv"), encoding: .utf8)
         var lines = fixture.split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
         let pad = String(repeating: "x", count: padding)

@@ -151,6 +151,9 @@ public struct DirectoryRunner: Sendable {
             return Self.outcome(of: report, directory: directory.id)
         } catch {
             let outcome = Self.outcome(of: error, directory: directory.id)
+            // Files this run downloaded but did not apply (a sibling failed, or one changed on the server) are
+            // never used: the next run downloads its own generation.
+            StagingArea.remove(staged)
             StagingArea.removePartials(in: staging)
             return outcome
         }
