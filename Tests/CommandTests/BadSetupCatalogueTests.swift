@@ -37,9 +37,9 @@ struct BadSetupCatalogueTests {
         switch item.id {
         case "config-unknown-key":
             config.extraSFTPLines = ["hots: 127.0.0.1"]
-            fragments = [fixture.configPath, "directories[0].sftp.hots"]
+            fragments = [fixture.configPath, "directories[0].sftp.hots: unknown key (did you mean 'host'?)."]
         case "config-unknown-top-key":
-            fragments = [fixture.configPath, "databse"]
+            fragments = [fixture.configPath + ":1: databse: unknown key (did you mean 'database'?)."]
         case "key-mode-0644":
             chmod(fixture.keyPath, 0o644)
             fragments = ["directories[0].sftp.private_key: Permissions 0644 for '\(fixture.keyPath)' are too open", "chmod 600"]
