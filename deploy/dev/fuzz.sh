@@ -4,6 +4,7 @@
 #   deploy/dev/fuzz.sh                  # CI size: 60 s of fuzzing
 #   deploy/dev/fuzz.sh --seconds 3600   # a long run
 #   deploy/dev/fuzz.sh --runs 200000    # a fixed number of executions
+#   FUZZ_SEED=0 deploy/dev/fuzz.sh ...  # a random seed (default 1: CI explores the same inputs each run)
 #
 # The harness is built with swiftc -sanitize=fuzzer,address in .build-fuzz/ (untracked), from
 # AudienceCSV plus the few AudienceCore files the validator needs, so GRDB and the normal
@@ -18,7 +19,7 @@ while (($#)); do
     case "$1" in
     --seconds) seconds="$2"; shift 2 ;;
     --runs) runs="$2"; seconds=0; shift 2 ;;
-    -h | --help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
     *) echo "usage: $0 [--seconds N | --runs N]" >&2; exit 64 ;;
     esac
 done
@@ -59,7 +60,7 @@ log="$work/last-run.log"
 status=0
 ./"$work/csv-fuzz" "$work/corpus" \
     -max_total_time="$seconds" -runs="$runs" -max_len=8192 -timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 \
-    -print_final_stats=1 -artifact_prefix="$work/artifacts/" -dict=Tests/Fuzz/csv.dict >"$log" 2>&1 || status=$?
+    -seed="${FUZZ_SEED:-1}" -print_final_stats=1 -artifact_prefix="$work/artifacts/" -dict=Tests/Fuzz/csv.dict >"$log" 2>&1 || status=$?
 grep -E '^#[0-9]+[[:space:]]+(INITED|DONE)' "$log" | tail -2 || true
 grep -E '^stat::(number_of_executed_units|average_exec_per_sec|peak_rss_mb)' "$log" || true
 if [ "$status" -ne 0 ]; then
