@@ -4,7 +4,10 @@ import Testing
 /// The bad-input catalogue (README, "Bad input catalogue"): each malformed or hostile input is
 /// imported for real into a database that already holds three members, and must end with the
 /// documented exit status and message, and with the database unchanged whenever it is refused.
-@Suite("bad input catalogue", .timeLimit(.minutes(5)))
+///
+/// Serialized: each case blocks a thread on child processes, and 50 of them at once would starve
+/// the time-limited network suites running beside this one.
+@Suite("bad input catalogue", .serialized, .timeLimit(.minutes(5)))
 struct BadInputCatalogueTests {
     @Test func catalogueHasAtLeastFortyDistinctCases() {
         #expect(BadInput.catalogue.count >= 40)
@@ -22,6 +25,7 @@ struct BadInputCatalogueTests {
             limit: .seconds(30))
         try #require(base.status == 0, "\(base)")
         let before = try export(db)
+        try #require(before.contains("u3@x.com,C,C,Eng"), "\(before)")
 
         // Each file under the name the product will quote.
         let caseDir = dir.path("case")
