@@ -3,6 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 deploy/dev/install-deps.sh
+# 60 s of libFuzzer over the CSV reader and validator (~1 min more to build the harness).
+deploy/dev/fuzz.sh --seconds 60
 swift build --build-tests
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT

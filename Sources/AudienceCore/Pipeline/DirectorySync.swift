@@ -103,7 +103,7 @@ public struct DirectorySync {
         var warnings: [String] = []
         clock.lap("users.scan")
         if !users.layout.unknown.isEmpty {
-            warnings.append("\(usersFile): ignoring unknown columns: \(users.layout.unknown.joined(separator: ", ")).")
+            warnings.append("\(usersFile): ignoring unknown columns: \(FileLayout.listing(users.layout.unknown)).")
         }
         if users.unidentifiedRejects > 0 {
             warnings.append(

@@ -34,7 +34,7 @@ public struct SnapshotValidator {
         result.inactive = users.inactiveCount
         result.rejections = users.rejections
         if !users.layout.unknown.isEmpty {
-            result.warnings.append("\(usersFile): ignoring unknown columns: \(users.layout.unknown.joined(separator: ", ")).")
+            result.warnings.append("\(usersFile): ignoring unknown columns: \(FileLayout.listing(users.layout.unknown)).")
         }
         var groups = GroupTable()
         let scanner = MembershipScanner(csvOptions: csvOptions)

@@ -59,6 +59,13 @@ struct FileLayout {
 }
 
 extension FileLayout {
+    /// Header names for a message: the first `limit`, then how many more, so that a header of
+    /// 100,000 columns still gives a one-line message instead of megabytes of names.
+    static func listing(_ names: [String], limit: Int = 20) -> String {
+        let shown = names.prefix(limit).joined(separator: ", ")
+        return names.count > limit ? "\(shown), ... (\(names.count - limit) more)" : shown
+    }
+
     /// Reads the header of `users.csv`.
     static func users(header: borrowing CSVRecord, file: String) throws(ValidationError) -> FileLayout {
         var known: Set<String> = ["user_id", "email", "first_name", "last_name", "state"]

@@ -32,7 +32,7 @@ public enum ValidationError: Error, CustomStringConvertible, Equatable, Sendable
         case .emptyFile(let file):
             return "\(file): the file is empty (no header line); nothing was applied."
         case .missingColumn(let file, let column, let found):
-            return "\(file):1: required column '\(column)' is missing (header has: \(found.joined(separator: ", ")))."
+            return "\(file):1: required column '\(column)' is missing (header has: \(FileLayout.listing(found)))."
         case .duplicateColumn(let file, let column, let first, let second):
             return "\(file):1: column '\(column)' appears twice (columns \(first) and \(second))."
         case .noDataRows(let file):
