@@ -20,6 +20,7 @@ struct AudienceSyncCommand: AsyncParsableCommand {
         subcommands: [
             SyncCommand.self, WatchCommand.self, ImportCommand.self, ValidateCommand.self, ExportCommand.self,
             ListCommand.self, HistoryCommand.self, HostKeyCommand.self, CheckConfigCommand.self, FetchCommand.self,
+            StatusCommand.self,
         ]
     )
 }
