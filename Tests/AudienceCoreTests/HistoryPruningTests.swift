@@ -3,7 +3,7 @@ import GRDB
 import Logging
 import Testing
 
-@Suite("History pruning", .timeLimit(.minutes(1)))
+@Suite("History pruning", .timeLimit(.minutes(3)))
 struct HistoryPruningTests {
     @Test func keepsTheNewestRunsWithTheirRejectedRowsAndDeletesTheRest() throws {
         let space = try Workspace()

@@ -3,7 +3,7 @@ import AudienceRunner
 import Foundation
 import Testing
 
-@Suite("Metrics rendering")
+@Suite("Metrics rendering", .timeLimit(.minutes(3)))
 struct MetricsRendererTests {
     static func run(id: Int64, outcome: String, exitCode: Int, started: String, ended: String) -> RunBrief {
         RunBrief(

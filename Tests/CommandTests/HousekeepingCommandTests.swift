@@ -6,7 +6,7 @@ import Testing
 #endif
 
 /// `--keep-runs` and the start-up permission warning, through `import`.
-@Suite("history pruning and data permissions", .timeLimit(.minutes(1)))
+@Suite("history pruning and data permissions", .timeLimit(.minutes(3)))
 struct HousekeepingCommandTests {
     /// Run ids in `history`, newest first.
     static func historyIDs(_ db: String) throws -> [Int] {

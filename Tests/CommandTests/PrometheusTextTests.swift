@@ -1,7 +1,7 @@
 import Testing
 
 /// The test's format checker must itself refuse what node_exporter would refuse, or the metrics tests prove nothing.
-@Suite("Prometheus text checker")
+@Suite("Prometheus text checker", .timeLimit(.minutes(3)))
 struct PrometheusTextTests {
     static let valid = """
         # HELP a_b Help text.

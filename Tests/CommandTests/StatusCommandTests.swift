@@ -4,7 +4,7 @@ import Logging
 import Testing
 
 /// `audience-sync status`, against databases made by the real `import`.
-@Suite("status command", .timeLimit(.minutes(1)))
+@Suite("status command", .timeLimit(.minutes(3)))
 struct StatusCommandTests {
     /// A database with an applied run (#1, 40 members) and a held one (#2, would remove 20).
     static func databaseWithAHeldRun(_ dir: TempDir) throws -> String {

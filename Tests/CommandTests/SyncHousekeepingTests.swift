@@ -7,7 +7,7 @@ import Testing
 #endif
 
 /// `sync` against a real sshd: staged files, the staging folder's permissions, and the metrics file.
-@Suite("sync housekeeping", .timeLimit(.minutes(1)))
+@Suite("sync housekeeping", .timeLimit(.minutes(3)))
 struct SyncHousekeepingTests {
     @Test(arguments: [false, true])
     func stagedFilesAreDeletedAfterApplyUnlessKeepStaged(keep: Bool) throws {
