@@ -3,7 +3,7 @@ import Foundation
 import Logging
 import Testing
 
-@Suite("Directory status", .timeLimit(.minutes(1)))
+@Suite("Directory status", .timeLimit(.minutes(3)))
 struct DirectoryStatusTests {
     @Test func showsLastRunLastSuccessHeldRunsAndRunningRows() throws {
         let space = try Workspace()
@@ -37,6 +37,19 @@ struct DirectoryStatusTests {
         #expect(during.running.map(\.id) == [try #require(running.id)])
         #expect(during.running.first?.pid == Int(getpid()))
         #expect(during.lastRun?.id == held.runID, "a running row is not the last run")
+    }
+
+    @Test func aMissingInputFileIsRecordedNotLeftRunning() throws {
+        let space = try Workspace()
+        try space.sync(users: usersCSV(manyUsers(1...5)))
+        let request = SyncRequest(directory: "acme", usersPath: space.root.appendingPathComponent("gone.csv").path)
+
+        #expect(throws: ValidationError.self) { try DirectorySync(store: space.store).run(request) }
+
+        let last = try #require(try space.store.history(directory: "acme", limit: 1).first)
+        #expect(last.outcome == "rejected")
+        #expect(last.exitCode == 66)
+        #expect(try space.store.directoryStatuses().first?.running.isEmpty == true)
     }
 
     @Test func theLockProbeSeesTheHolderAndItsPID() throws {
