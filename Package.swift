@@ -15,6 +15,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     ],
     targets: [
         // Tier 1: C shims (module.modulemap + shim.h only).
@@ -50,6 +51,8 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Yams", package: "Yams"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                // Renders the metrics file (Prometheus text format for node_exporter's textfile collector).
+                .product(name: "Prometheus", package: "swift-prometheus"),
             ]
         ),
 
@@ -72,15 +75,22 @@ let package = Package(
         .testTarget(name: "AudienceCSVTests", dependencies: ["AudienceCSV"]),
         .testTarget(
             name: "AudienceCoreTests",
-            dependencies: ["AudienceCore", "AudienceCSV", .product(name: "GRDB", package: "GRDB.swift")]
+            dependencies: [
+                "AudienceCore", "AudienceCSV", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
         ),
         .testTarget(name: "AudienceSFTPTests", dependencies: ["AudienceSFTP", "SSHTestSupport"]),
         .testTarget(
             name: "AudienceRunnerTests", dependencies: ["AudienceRunner", "AudienceCore", "AudienceSFTP", "SSHTestSupport"]),
         // Runs the built binary: depending on the executable makes `swift build --build-tests` build it. GRDB
-        // opens the database files a killed run left behind (integrity checks, crash tests).
+        // opens the database files a killed run left behind (integrity checks, crash tests); AudienceCore: the
+        // status tests hold the real RunLock in the test process.
         .testTarget(
             name: "CommandTests",
-            dependencies: ["audience-sync", "SSHTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+            dependencies: [
+                "audience-sync", "AudienceCore", "SSHTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
     ]
 )

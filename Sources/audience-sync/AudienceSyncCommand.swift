@@ -19,8 +19,8 @@ struct AudienceSyncCommand: AsyncParsableCommand {
         discussion: ExitStatus.helpText,
         subcommands: [
             SyncCommand.self, WatchCommand.self, ImportCommand.self, ValidateCommand.self, ExportCommand.self,
-            ListCommand.self, HistoryCommand.self, PlanCommand.self, ApproveCommand.self, DiscardCommand.self,
-            HostKeyCommand.self, CheckConfigCommand.self, FetchCommand.self,
+            ListCommand.self, HistoryCommand.self, StatusCommand.self, PlanCommand.self, ApproveCommand.self,
+            DiscardCommand.self, HostKeyCommand.self, CheckConfigCommand.self, FetchCommand.self,
         ]
     )
 }

@@ -22,6 +22,10 @@ struct SyncConfig {
     var operationTimeout = "3s"
     var deadline = "60s"
     var interval = "2s"
+    /// Top-level `keep_staged`, `metrics_file` and `keep_runs`; nil leaves the key out.
+    var keepStaged: Bool?
+    var metricsFile: String?
+    var keepRuns: Int?
     /// Raw `key: value` lines added to the `sftp:` section (for unknown-key tests).
     var extraSFTPLines: [String] = []
 
@@ -33,9 +37,18 @@ struct SyncConfig {
         """
         database: \(database)
         staging_dir: \(stagingDir)
-        directories:
+        \(topLevelOptions)directories:
 
         """ + ([self] + otherDirectories).map(\.directoryEntry).joined()
+    }
+
+    /// The optional top-level keys that are set, one `key: value` line each.
+    private var topLevelOptions: String {
+        var lines: [String] = []
+        if let keepStaged { lines.append("keep_staged: \(keepStaged)") }
+        if let metricsFile { lines.append("metrics_file: \(metricsFile)") }
+        if let keepRuns { lines.append("keep_runs: \(keepRuns)") }
+        return lines.map { $0 + "\n" }.joined()
     }
 
     /// This directory's entry in the `directories:` list.

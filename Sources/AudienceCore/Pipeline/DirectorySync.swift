@@ -50,7 +50,14 @@ public struct DirectorySync {
     public func run(_ request: SyncRequest, context: RunContext) throws -> SyncReport {
         let started = context.started
         let logger = context.logger
-        let inputs = try Self.inputs(request)
+        let inputs: [(role: String, path: String, name: String, bytes: Int64)]
+        do {
+            inputs = try Self.inputs(request)
+        } catch {
+            // Recorded like any refused file; otherwise the run's row would stay `running`.
+            record(error, rejections: RejectionLog(), request: request, files: [], context: context)
+            throw error
+        }
         let names = Dictionary(uniqueKeysWithValues: inputs.map { ($0.role, $0.name) })
         let last =
             request.skipUnchanged && !request.dryRun

@@ -41,14 +41,20 @@ public final class RunLock {
 
     /// The PID recorded by whoever holds the lock at `databasePath`, or nil when nobody does.
     public static func holder(databasePath: String) -> Int32? {
+        probe(databasePath: databasePath).pid
+    }
+
+    /// Whether a process holds the lock at `databasePath`, and its PID when it has written it yet
+    /// (a holder that just took the lock may not have).
+    public static func probe(databasePath: String) -> (held: Bool, pid: Int32?) {
         let fd = open(databasePath + ".lock", O_RDONLY | O_CLOEXEC)
-        guard fd >= 0 else { return nil }
+        guard fd >= 0 else { return (false, nil) }
         defer { close(fd) }
         if flock(fd, LOCK_SH | LOCK_NB) == 0 {
             flock(fd, LOCK_UN)
-            return nil
+            return (false, nil)
         }
-        return readPID(fd)
+        return (true, readPID(fd))
     }
 
     private static func readPID(_ fd: Int32) -> Int32? {

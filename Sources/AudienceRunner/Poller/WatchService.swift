@@ -43,8 +43,10 @@ public struct WatchService: Service {
         do {
             let lock = try RunLock(databasePath: configuration.databasePath)
             defer { lock.release() }
-            let runner = DirectoryRunner(configuration: configuration, directory: directory, store: try makeStore(), logger: logger)
+            let store = try makeStore()
+            let runner = DirectoryRunner(configuration: configuration, directory: directory, store: store, logger: logger)
             outcome = await runner.runOnThread()
+            RunHousekeeping(configuration: configuration, logger: logger).afterRun(store: store, directories: [directory.id])
         } catch {
             outcome = DirectoryRunner.outcome(of: error, directory: directory.id)
         }

@@ -51,6 +51,8 @@ struct ImportCommand: AsyncParsableCommand {
         }
     }
 
+    @OptionGroup var housekeeping: HousekeepingOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
@@ -65,7 +67,10 @@ struct ImportCommand: AsyncParsableCommand {
             let lock = dryRun ? nil : try RunLock(databasePath: database.path)
             defer { lock?.release() }
             Interruption.install(stagingDirectory: nil)
+            HousekeepingOptions.checkPermissions(databasePath: database.path, stagingDirectory: nil, logger: Logging.makeLogger())
             let store = try AudienceStore(path: database.path)
+            // Deferred: a refused file throws, and its run must reach the metrics too.
+            defer { if !dryRun { housekeeping.housekeeping(logger: Logging.makeLogger()).afterRun(store: store, directories: [directory]) } }
             let report = try DirectorySync(store: store, logger: Logging.makeLogger()).run(request)
             ReportPrinter.print(report)
             return report.exitCode

@@ -24,14 +24,18 @@ struct SyncCommand: AsyncParsableCommand {
     @Flag(help: "Fetch and compute the plan; apply nothing and leave the remote files where they are.")
     var dryRun = false
 
+    @OptionGroup var housekeeping: HousekeepingOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         logging.bootstrap()
         try await withExitStatus {
-            let configuration = try options.load()
+            let configuration = housekeeping.apply(to: try options.load())
             let directories = try options.select(directory, from: configuration)
             let logger = Logging.makeLogger(level: configuration.logLevel)
+            HousekeepingOptions.checkPermissions(
+                databasePath: configuration.databasePath, stagingDirectory: configuration.stagingDirectory, logger: logger)
             let lock = try RunLock(databasePath: configuration.databasePath)
             defer { lock.release() }
             Interruption.install(stagingDirectory: configuration.stagingDirectory)
@@ -44,6 +48,7 @@ struct SyncCommand: AsyncParsableCommand {
                 OutcomePrinter.print(outcome)
                 codes.append(outcome.exitCode)
             }
+            if !dryRun { RunHousekeeping(configuration: configuration, logger: logger).afterRun(store: store, directories: directories.map(\.id)) }
             return DirectoryOutcome.worst(codes)
         }
     }

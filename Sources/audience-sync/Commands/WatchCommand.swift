@@ -15,13 +15,17 @@ struct WatchCommand: AsyncParsableCommand {
 
     @OptionGroup var options: ConfigOptions
 
+    @OptionGroup var housekeeping: HousekeepingOptions
+
     @OptionGroup var logging: LoggingOptions
 
     func run() async throws {
         logging.bootstrap()
         try await withExitStatus {
-            let configuration = try options.load()
+            let configuration = housekeeping.apply(to: try options.load())
             let logger = Logging.makeLogger(level: configuration.logLevel)
+            HousekeepingOptions.checkPermissions(
+                databasePath: configuration.databasePath, stagingDirectory: configuration.stagingDirectory, logger: logger)
             let group = ServiceGroup(
                 configuration: ServiceGroupConfiguration(
                     services: [.init(service: WatchService(configuration: configuration, logger: logger))],
