@@ -9,8 +9,9 @@ final class Workspace {
     let databasePath: String
     private(set) lazy var store: AudienceStore = try! AudienceStore(path: databasePath)
 
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("audience-sync-tests-\(UUID().uuidString)")
+    /// - Parameter base: where to create the directory; the system's temporary directory by default.
+    init(base: URL = FileManager.default.temporaryDirectory) throws {
+        root = base.appendingPathComponent("audience-sync-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         databasePath = root.appendingPathComponent("audience.db").path
     }

@@ -1,0 +1,125 @@
+import AudienceCore
+import Foundation
+import GRDB
+import Testing
+
+/// One seeded property case: a workspace plus the checks every run must pass, collecting
+/// failures as readable lines instead of stopping at the first.
+final class PropertyCase {
+    let seed: UInt64
+    private(set) var failures: [String] = []
+
+    init(seed: UInt64) {
+        self.seed = seed
+    }
+
+    /// Records a failure of `step` unless `condition` holds.
+    func check(_ condition: Bool, _ step: String, _ detail: @autoclosure () -> String = "") {
+        guard !condition else { return }
+        // The first line of a comment is printed behind "↳", which CI's log filter drops: keep it empty of facts.
+        failures.append("property failed\n" + PropertyRuns.replay(seed, step) + (detail().isEmpty ? "" : ":\n" + detail()))
+    }
+
+    /// Applies `spec`, checking that manual lists are untouched whatever the outcome.
+    @discardableResult
+    func run(
+        _ spec: SnapshotSpec, in space: Workspace, step: String, guard removalGuard: RemovalGuard = RemovalGuard(disabled: true),
+        dryRun: Bool = false, skipUnchanged: Bool = true
+    ) throws -> SyncReport {
+        let lists = try space.lists()
+        defer { check((try? space.lists()) == lists, "\(step): manual lists changed") }
+        return try DirectorySync(store: space.store).run(
+            space.request(spec, guard: removalGuard, dryRun: dryRun, skipUnchanged: skipUnchanged))
+    }
+
+    /// Applies `spec` and checks the result against the model applied to the state before the run.
+    @discardableResult
+    func runChecked(_ spec: SnapshotSpec, in space: Workspace, step: String) throws -> SyncReport {
+        let before = try space.audienceState()
+        let report = try run(spec, in: space, step: step)
+        let after = try space.audienceState()
+        let expected = AudienceModel.applying(spec, to: before.withoutHashes)
+        check(report.outcome == .applied || report.outcome == .unchanged, "\(step): outcome \(report.outcome)")
+        check(after.withoutHashes == expected, "\(step): the database differs from the file contract's model",
+            after.withoutHashes.differences(from: expected))
+        let verdict = AudienceModel.verdict(spec)
+        if report.outcome == .applied {
+            check(report.counts.rejected >= verdict.status.filter { $0 == .rejected }.count,
+                "\(step): \(report.counts.rejected) rejections reported, the model rejects \(verdict.status.filter { $0 == .rejected }.count) users rows")
+        }
+        try checkExport(space, state: after, step: step)
+        return report
+    }
+
+    /// One recipient per email (case-insensitive), in order, each with its sources.
+    func checkExport(_ space: Workspace, state: AudienceState, step: String) throws {
+        var keys: [String] = []
+        try AudienceExporter(store: space.store).forEachRecipient { keys.append(AudienceModel.emailKey($0.email)) }
+        check(keys == keys.sorted() && Set(keys).count == keys.count, "\(step): export is not one sorted line per email", "\(keys)")
+        let expected = Set(state.members.values.map(\.emailKey) + state.lists.map { $0.components(separatedBy: AudienceState.separator)[3] })
+        check(Set(keys) == expected, "\(step): export recipients differ from members and list recipients",
+            "missing \(expected.subtracting(keys).sorted()), extra \(Set(keys).subtracting(expected).sorted())")
+    }
+
+    /// Runs `body` once per seed; an unexpected error fails that seed only, naming it.
+    ///
+    /// - Returns: every failure, already labelled with its seed.
+    static func forEachSeed(_ body: (PropertyCase, inout AudienceGenerator) throws -> Void) -> [String] {
+        var failures: [String] = []
+        for seed in PropertyRuns.seeds {
+            let test = PropertyCase(seed: seed)
+            var generator = AudienceGenerator(seed: seed)
+            do { try body(test, &generator) } catch { test.check(false, "unexpected error", "\(error)") }
+            failures += test.failures
+        }
+        return failures
+    }
+
+    /// Reports the collected failures (at most a few, the rest counted) to Swift Testing.
+    static func report(_ failures: [String], sourceLocation: SourceLocation = #_sourceLocation) {
+        for failure in failures.prefix(5) { Issue.record(Comment(rawValue: failure), sourceLocation: sourceLocation) }
+        if failures.count > 5 { Issue.record("... and \(failures.count - 5) more failures", sourceLocation: sourceLocation) }
+    }
+}
+
+extension Workspace {
+    /// A workspace on tmpfs when there is one: thousands of small databases are created, and
+    /// on a shared disk their fsyncs, not the sync's logic, would set the pace (100 ms against
+    /// 3 ms a database). These properties are about the diff logic, not durability.
+    static func forProperties() throws -> Workspace {
+        let shm = URL(fileURLWithPath: "/dev/shm")
+        return try Workspace(base: FileManager.default.isWritableFile(atPath: shm.path) ? shm : FileManager.default.temporaryDirectory)
+    }
+
+    /// Writes the snapshot's files and builds the request that applies them.
+    func request(
+        _ spec: SnapshotSpec, guard removalGuard: RemovalGuard = RemovalGuard(disabled: true), dryRun: Bool = false,
+        skipUnchanged: Bool = true
+    ) throws -> SyncRequest {
+        let files = spec.render()
+        let tag = UUID().uuidString
+        return SyncRequest(
+            directory: spec.directory, usersPath: try write("users-\(tag).csv", files.users),
+            groupsPath: try files.groups.map { try write("user_groups-\(tag).csv", $0) },
+            catalogPath: try files.catalog.map { try write("groups-\(tag).csv", $0) }, attributes: spec.selection,
+            removalGuard: removalGuard, dryRun: dryRun, skipUnchanged: skipUnchanged)
+    }
+
+    /// The audience in the database (created first when no run has opened it yet).
+    func audienceState() throws -> AudienceState {
+        _ = store
+        return try AudienceState.read(databasePath)
+    }
+
+    /// The manual lists' rows.
+    func lists() throws -> [String] {
+        _ = store
+        return try DatabaseQueue(path: databasePath).read(AudienceState.readLists)
+    }
+
+    func importLists(_ lists: [ListSpec]) throws {
+        for list in lists {
+            try ManualLists(store: store).importList(name: list.name, path: try write("list-\(UUID().uuidString).csv", list.csv))
+        }
+    }
+}
