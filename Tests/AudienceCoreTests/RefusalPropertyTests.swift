@@ -32,21 +32,25 @@ struct RefusalPropertyTests {
 
             var kind = Breakage.allCases[generator.random.int(0...(Breakage.allCases.count - 1))]
             let members = before.members.keys.map { AudienceModel.trim($0.components(separatedBy: AudienceState.separator)[1]) }
+            // The default guard needs ten removals; smaller audiences get a guard that holds any removal.
+            var removalGuard = members.count >= 11 ? RemovalGuard() : RemovalGuard(maxPercent: 0, minimumCount: 1)
             if kind == .guardHeld {
-                if members.count >= 11 && AudienceModel.verdict(a).clean {
-                    // Keep A's file but drop ten current members: at most 30 members, so always over 10%.
-                    let dropped = Set(generator.random.shuffled(members).prefix(10))
+                if members.count >= 2 && !AudienceModel.verdict(a).unidentified {
+                    // A's own file without some current members: 10 of at most 30 is always over 10%.
+                    let dropped = Set(generator.random.shuffled(members).prefix(members.count >= 11 ? 10 : 1))
                     b = a
                     b.users.removeAll { dropped.contains(AudienceModel.trim($0.id)) }
                     b.limitMembershipRejects()
                 } else {
                     kind = .dryRun
                 }
+            } else {
+                removalGuard = RemovalGuard(disabled: true)
             }
             byKind["\(kind)", default: 0] += 1
             let step = "B broken by \(kind)"
             do {
-                let request = try Self.broken(b, kind, in: space, random: &generator.random)
+                let request = try Self.broken(b, kind, guard: removalGuard, in: space, random: &generator.random)
                 let lists = before.lists
                 let report = try DirectorySync(store: space.store).run(request)
                 test.check(try space.audienceState().lists == lists, "\(step): lists changed")
@@ -82,7 +86,9 @@ struct RefusalPropertyTests {
     }
 
     /// The request for `spec` with one thing broken.
-    static func broken(_ spec: SnapshotSpec, _ kind: Breakage, in space: Workspace, random: inout SplitMix64) throws -> SyncRequest {
+    static func broken(
+        _ spec: SnapshotSpec, _ kind: Breakage, guard removalGuard: RemovalGuard, in space: Workspace, random: inout SplitMix64
+    ) throws -> SyncRequest {
         var spec = spec
         switch kind {
         case .tooManyUserRejects:
@@ -96,8 +102,7 @@ struct RefusalPropertyTests {
         default:
             break
         }
-        var request = try space.request(spec, guard: kind == .guardHeld ? RemovalGuard() : RemovalGuard(disabled: true),
-            dryRun: kind == .dryRun)
+        var request = try space.request(spec, guard: removalGuard, dryRun: kind == .dryRun)
         func rewrite(_ path: String, _ change: (inout [UInt8]) -> Void) throws {
             var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
             change(&bytes)

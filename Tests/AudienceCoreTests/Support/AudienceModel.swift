@@ -157,4 +157,46 @@ enum AudienceModel {
         for (key, name) in named { next.groups[AudienceState.key(directory, key)] = name }
         return next
     }
+
+    /// One expected line of `export`.
+    struct ExpectedRecipient {
+        /// (email, first name, last name) the line may show: one candidate, or several when members
+        /// of one directory share the address (a rejected row kept an old member), which the export
+        /// does not order.
+        var names: [[String]]
+        var groups: [String]
+        var sources: [String]
+    }
+
+    /// The effective audience of `state`, by email key: directory members before list recipients,
+    /// the alphabetically first source giving the name, groups and sources merged.
+    static func export(of state: AudienceState) -> [String: ExpectedRecipient] {
+        var rows: [String: [(source: String, kind: Int, names: [String], groups: [String])]] = [:]
+        var groupsByMember: [String: [String]] = [:]
+        for pair in state.memberships {
+            let parts = pair.components(separatedBy: AudienceState.separator)
+            guard parts.count == 3 else { continue }
+            let member = AudienceState.key(parts[0], parts[1])
+            groupsByMember[member, default: []].append(state.groups[AudienceState.key(parts[0], parts[2])] ?? "?")
+        }
+        for (key, member) in state.members {
+            let directory = key.components(separatedBy: AudienceState.separator)[0]
+            rows[member.emailKey, default: []].append(
+                (directory, 0, [member.email, member.first, member.last], groupsByMember[key] ?? []))
+        }
+        for row in state.lists {
+            let parts = row.components(separatedBy: AudienceState.separator)
+            rows[parts[3], default: []].append(("list:" + parts[0], 1, [parts[2], parts[4], parts[5]], []))
+        }
+        return rows.mapValues { candidates in
+            // SQLite orders the sources by their UTF-8 bytes.
+            let best = candidates.min { lhs, rhs in
+                lhs.kind != rhs.kind ? lhs.kind < rhs.kind : lhs.source.utf8.lexicographicallyPrecedes(rhs.source.utf8)
+            }!
+            return ExpectedRecipient(
+                names: candidates.filter { $0.kind == best.kind && $0.source == best.source }.map(\.names),
+                groups: Set(candidates.flatMap(\.groups)).sorted(), sources: Set(candidates.map(\.source)).sorted())
+        }
+    }
 }
+

@@ -35,10 +35,9 @@ struct AudienceState: Equatable {
 
     static func key(_ parts: String...) -> String { parts.joined(separator: separator) }
 
-    /// Reads every audience table of the database at `path`.
-    static func read(_ path: String) throws -> AudienceState {
-        let queue = try DatabaseQueue(path: path)
-        return try queue.read { db in
+    /// Reads every audience table of the database.
+    static func read(_ queue: DatabaseQueue) throws -> AudienceState {
+        try queue.read { db in
             var state = AudienceState()
             // Columns by position: GRDB's lookup by name folds case on every access, the cost of this loop.
             let attributeColumns = Attribute.allCases.map(\.rawValue)

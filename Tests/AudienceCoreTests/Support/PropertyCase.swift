@@ -51,14 +51,24 @@ final class PropertyCase {
         return report
     }
 
-    /// One recipient per email (case-insensitive), in order, each with its sources.
+    /// One recipient per email (case-insensitive), in order, with the name, groups and sources the
+    /// README promises, compared with `AudienceModel.export(of:)`.
     func checkExport(_ space: Workspace, state: AudienceState, step: String) throws {
+        var expected = AudienceModel.export(of: state)
         var keys: [String] = []
-        try AudienceExporter(store: space.store).forEachRecipient { keys.append(AudienceModel.emailKey($0.email)) }
-        check(keys == keys.sorted() && Set(keys).count == keys.count, "\(step): export is not one sorted line per email", "\(keys)")
-        let expected = Set(state.members.values.map(\.emailKey) + state.lists.map { $0.components(separatedBy: AudienceState.separator)[3] })
-        check(Set(keys) == expected, "\(step): export recipients differ from members and list recipients",
-            "missing \(expected.subtracting(keys).sorted()), extra \(Set(keys).subtracting(expected).sorted())")
+        try AudienceExporter(store: space.store).forEachRecipient { recipient in
+            let key = AudienceModel.emailKey(recipient.email)
+            keys.append(key)
+            guard let model = expected.removeValue(forKey: key) else {
+                return check(false, "\(step): export has a recipient the database does not", recipient.email)
+            }
+            let names = [recipient.email, recipient.firstName, recipient.lastName]
+            check(model.names.contains(names) && model.groups == recipient.groups && model.sources == recipient.sources,
+                "\(step): export line for \(key.debugDescription) differs from the model",
+                "got \(names) \(recipient.groups) \(recipient.sources), expected one of \(model.names) \(model.groups) \(model.sources)")
+        }
+        check(keys.elementsEqual(keys.sorted { $0.utf8.lexicographicallyPrecedes($1.utf8) }), "\(step): export is not sorted by email")
+        check(expected.isEmpty, "\(step): export misses recipients", "\(expected.keys.sorted())")
     }
 
     /// Runs `body` once per seed; an unexpected error fails that seed only, naming it.
@@ -107,14 +117,12 @@ extension Workspace {
 
     /// The audience in the database (created first when no run has opened it yet).
     func audienceState() throws -> AudienceState {
-        _ = store
-        return try AudienceState.read(databasePath)
+        try AudienceState.read(inspector)
     }
 
     /// The manual lists' rows.
     func lists() throws -> [String] {
-        _ = store
-        return try DatabaseQueue(path: databasePath).read(AudienceState.readLists)
+        try inspector.read(AudienceState.readLists)
     }
 
     func importLists(_ lists: [ListSpec]) throws {

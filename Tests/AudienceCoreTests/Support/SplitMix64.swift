@@ -53,7 +53,7 @@ struct SplitMix64 {
 /// CI runs `defaultRuns` seeds from 1; `AUDIENCE_SYNC_PROPERTY_RUNS=5000` runs more, and
 /// `AUDIENCE_SYNC_PROPERTY_SEED=N` replays only seed N (the seed a failure message names).
 enum PropertyRuns {
-    static let defaultRuns = 150
+    static let defaultRuns = 100
 
     static var seeds: [UInt64] {
         let environment = ProcessInfo.processInfo.environment
