@@ -50,6 +50,7 @@ struct DiffPropertyTests {
 
     /// B then B: the second run (forced past the unchanged-files shortcut) plans nothing and
     /// leaves every audience table byte for byte as it was; a third run is recognised as unchanged.
+    /// Also: a dry run of B reports exactly the counts the real run then has.
     @Test func applyingTheSameSnapshotTwiceChangesNothing() throws {
         let failures = PropertyCase.forEachSeed { test, generator in
             let lists = generator.lists()
@@ -59,7 +60,10 @@ struct DiffPropertyTests {
             let space = try Workspace.forProperties()
             try space.importLists(lists)
             try test.runChecked(a, in: space, step: "A")
+            let predicted = try test.run(b, in: space, step: "B dry run", dryRun: true)
             let first = try test.runChecked(b, in: space, step: "B")
+            test.check(predicted.outcome == .dryRun && predicted.counts == first.counts,
+                "the dry run predicted other counts than the run", "\(predicted.counts.summary) vs \(first.counts.summary)")
             let dump = try space.dump()
             let export = try exportLines(space.store)
 

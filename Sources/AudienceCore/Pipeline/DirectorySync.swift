@@ -252,6 +252,10 @@ public struct DirectorySync {
         report.runID = runID
         if outcome == .held {
             logger.warning("removal guard held the run", metadata: ["event": "guard.held", "removed": "\(report.counts.removed)"])
+        }
+        // A dry run writes nothing, not even its history row (it runs without the run lock), also
+        // when it reports that the guard would hold the run.
+        if outcome == .held && !request.dryRun {
             let held = report
             report.runID = try store.write("recording the run") { db in
                 try RunLog.record(

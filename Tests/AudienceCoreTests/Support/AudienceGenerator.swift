@@ -154,8 +154,10 @@ struct DirectoryUniverse {
                     state: state, attributes: person.attributes))
             for group in person.groups {
                 let entry = groups[group]
+                // Now and then a row spells its group's name differently: the first row seen names the group.
                 memberships.append(MembershipSpec(user: random.chance(10) ? " \(person.id)" : person.id,
-                    key: keyedByID ? entry.key : entry.name, name: entry.name))
+                    key: keyedByID ? entry.key : entry.name,
+                    name: random.chance(5) ? random.pick(AudienceGenerator.groupNames) : entry.name))
             }
         }
         if random.chance(20) {
@@ -165,7 +167,7 @@ struct DirectoryUniverse {
         let catalog: [MembershipSpec]? =
             random.chance(30)
             ? random.shuffled(groups).prefix(random.int(0...groups.count)).map {
-                MembershipSpec(user: "", key: keyedByID ? $0.key : $0.name, name: $0.name)
+                MembershipSpec(user: "", key: keyedByID ? $0.key : $0.name, name: random.chance(10) ? "Other \($0.name)" : $0.name)
             } + [MembershipSpec(user: "", key: keyedByID ? "g-alumni" : "Alumni", name: "Alumni")] : nil
         var spec = SnapshotSpec(
             directory: name, users: rows, hasState: hasState,

@@ -54,7 +54,10 @@ struct SnapshotSpec {
         }
         func file(_ lines: [String]) -> String {
             // A missing final line break is legal; the parser must not lose the last row.
-            lines.joined(separator: newline) + (random.chance(85) ? newline : "")
+            var lines = lines
+            // Empty lines are skipped by the reader, wherever they are (but never count as rows).
+            if random.chance(10) { lines.insert("", at: random.int(1...lines.count)) }
+            return lines.joined(separator: newline) + (random.chance(85) ? newline : "")
         }
         // Columns: (header as spelled, value of a row).
         var columns: [(String, (UserSpec) -> String)] = [
