@@ -7,7 +7,7 @@ import Testing
 /// Every run is also checked against `AudienceModel`, the file contract written as code, and
 /// against the rule that a sync never touches manual lists. A failure names its seed; replay it
 /// with `AUDIENCE_SYNC_PROPERTY_SEED=N`.
-@Suite("Property: the diff engine", .timeLimit(.minutes(5)))
+@Suite("Property: the diff engine", .timeLimit(.minutes(PropertyRuns.minutes)))
 struct DiffPropertyTests {
     /// A then B ends exactly where B alone into an empty database does, for every accepted B whose
     /// users.csv has no rejected row and which manages memberships (both conditions are part of
@@ -15,7 +15,7 @@ struct DiffPropertyTests {
     /// memberships).
     @Test func historyDoesNotMatterForACleanSnapshot() throws {
         var compared = 0
-        let failures = PropertyCase.forEachSeed { test, generator in
+        PropertyCase.forEachSeed { test, generator in
             let lists = generator.lists()
             var acme = DirectoryUniverse(name: "acme", generator: &generator)
             var beta = generator.random.chance(30) ? DirectoryUniverse(name: "beta", generator: &generator) : nil
@@ -43,7 +43,6 @@ struct DiffPropertyTests {
                     firstDifference(exports.0, exports.1))
             }
         }
-        PropertyCase.report(failures)
         // The generator must keep producing the interesting case, or the property checks nothing.
         #expect(compared * 3 >= PropertyRuns.seeds.count || PropertyRuns.seeds.count < 10, "only \(compared) clean pairs")
     }
@@ -52,7 +51,7 @@ struct DiffPropertyTests {
     /// leaves every audience table byte for byte as it was; a third run is recognised as unchanged.
     /// Also: a dry run of B reports exactly the counts the real run then has.
     @Test func applyingTheSameSnapshotTwiceChangesNothing() throws {
-        let failures = PropertyCase.forEachSeed { test, generator in
+        PropertyCase.forEachSeed { test, generator in
             let lists = generator.lists()
             var acme = DirectoryUniverse(name: "acme", generator: &generator)
             let a = acme.next(&generator, clean: generator.random.chance(50))
@@ -81,14 +80,13 @@ struct DiffPropertyTests {
             test.check(third.outcome == .unchanged, "B a third time: outcome \(third.outcome), expected unchanged")
             test.check(try space.dump() == dump, "B a third time: database changed")
         }
-        PropertyCase.report(failures)
     }
 
     /// A sequence of snapshots over one or two directories, each run checked against the model,
     /// ends exactly where the last snapshot of each directory applied alone ends.
     @Test func aSequenceEndsWhereItsLastSnapshotsAloneEnd() throws {
         var steps = 0
-        let failures = PropertyCase.forEachSeed { test, generator in
+        PropertyCase.forEachSeed { test, generator in
             let lists = generator.lists()
             var universes = [DirectoryUniverse(name: "acme", generator: &generator)]
             if generator.random.chance(50) { universes.append(DirectoryUniverse(name: "beta", generator: &generator)) }
@@ -120,7 +118,6 @@ struct DiffPropertyTests {
             let exports = (try exportLines(space.store), try exportLines(alone.store))
             test.check(exports.0 == exports.1, "the sequence exports differently", firstDifference(exports.0, exports.1))
         }
-        PropertyCase.report(failures)
         #expect(steps >= PropertyRuns.seeds.count * 3)
     }
 }

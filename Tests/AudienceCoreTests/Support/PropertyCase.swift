@@ -73,22 +73,26 @@ final class PropertyCase {
 
     /// Runs `body` once per seed; an unexpected error fails that seed only, naming it.
     ///
-    /// - Returns: every failure, already labelled with its seed.
-    static func forEachSeed(_ body: (PropertyCase, inout AudienceGenerator) throws -> Void) -> [String] {
-        var failures: [String] = []
+    /// Failures are recorded as soon as their seed ends (a long run that hits its time limit
+    /// still shows them), those of the first five failing seeds in full, the rest as a count.
+    static func forEachSeed(
+        sourceLocation: SourceLocation = #_sourceLocation, _ body: (PropertyCase, inout AudienceGenerator) throws -> Void
+    ) {
+        var failingSeeds: [UInt64] = []
         for seed in PropertyRuns.seeds {
             let test = PropertyCase(seed: seed)
             var generator = AudienceGenerator(seed: seed)
             do { try body(test, &generator) } catch { test.check(false, "unexpected error", "\(error)") }
-            failures += test.failures
+            guard !test.failures.isEmpty else { continue }
+            failingSeeds.append(seed)
+            if failingSeeds.count <= 5 {
+                for failure in test.failures.prefix(5) { Issue.record(Comment(rawValue: failure), sourceLocation: sourceLocation) }
+            }
         }
-        return failures
-    }
-
-    /// Reports the collected failures (at most a few, the rest counted) to Swift Testing.
-    static func report(_ failures: [String], sourceLocation: SourceLocation = #_sourceLocation) {
-        for failure in failures.prefix(5) { Issue.record(Comment(rawValue: failure), sourceLocation: sourceLocation) }
-        if failures.count > 5 { Issue.record("... and \(failures.count - 5) more failures", sourceLocation: sourceLocation) }
+        if failingSeeds.count > 5 {
+            Issue.record("property failed\n\(failingSeeds.count) seeds failed in all: \(failingSeeds.prefix(50))",
+                sourceLocation: sourceLocation)
+        }
     }
 }
 

@@ -62,6 +62,11 @@ enum PropertyRuns {
         return (1...UInt64(max(1, runs))).map { $0 }
     }
 
+    /// The suites' time limit: 5 minutes for CI's runs (which take well under one), more for long runs.
+    static var minutes: Int {
+        max(5, seeds.count / 25)
+    }
+
     /// Text that tells a reader how to replay a failing case.
     static func replay(_ seed: UInt64, _ step: String) -> String {
         "seed \(seed), \(step) (replay: AUDIENCE_SYNC_PROPERTY_SEED=\(seed) swift test --skip-build --filter Property)"
