@@ -50,8 +50,9 @@ struct SplitMix64 {
 
 /// How many sequences each property checks, and which seeds.
 ///
-/// CI runs `defaultRuns` seeds from 1; `AUDIENCE_SYNC_PROPERTY_RUNS=5000` runs more, and
-/// `AUDIENCE_SYNC_PROPERTY_SEED=N` replays only seed N (the seed a failure message names).
+/// CI runs `defaultRuns` seeds from 1; `AUDIENCE_SYNC_PROPERTY_RUNS=5000` runs more (from
+/// `AUDIENCE_SYNC_PROPERTY_FIRST_SEED`, default 1), and `AUDIENCE_SYNC_PROPERTY_SEED=N` replays
+/// only seed N (the seed a failure message names).
 enum PropertyRuns {
     static let defaultRuns = 100
 
@@ -59,7 +60,8 @@ enum PropertyRuns {
         let environment = ProcessInfo.processInfo.environment
         if let seed = environment["AUDIENCE_SYNC_PROPERTY_SEED"].flatMap(UInt64.init) { return [seed] }
         let runs = environment["AUDIENCE_SYNC_PROPERTY_RUNS"].flatMap(Int.init) ?? defaultRuns
-        return (1...UInt64(max(1, runs))).map { $0 }
+        let first = environment["AUDIENCE_SYNC_PROPERTY_FIRST_SEED"].flatMap(UInt64.init) ?? 1
+        return (first..<(first + UInt64(max(1, runs)))).map { $0 }
     }
 
     /// The suites' time limit: 5 minutes for CI's runs (which take well under one), more for long runs.
