@@ -37,7 +37,7 @@ extension Workspace {
 
     func importLists(_ lists: [ListSpec]) throws {
         for list in lists {
-            try ManualLists(store: store).importList(name: list.name, path: try write("list-\(UUID().uuidString).csv", list.csv))
+            _ = try ManualLists(store: store).importList(name: list.name, path: try write("list-\(UUID().uuidString).csv", list.csv))
         }
     }
 }
