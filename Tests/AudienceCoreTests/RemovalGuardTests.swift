@@ -30,6 +30,18 @@ struct RemovalGuardTests {
         #expect(try space.store.history(limit: 1).first?.outcome == "held")
     }
 
+    @Test func dryRunThatTheGuardWouldHoldWritesNothing() throws {
+        let space = try Workspace()
+        try space.sync(users: usersCSV(manyUsers(1...50)))
+        let before = try space.dump()
+        let runs = try space.store.history(limit: 100).count
+        let report = try space.sync(users: usersCSV(manyUsers(1...30)), dryRun: true)
+        #expect(report.outcome == .held, "the dry run still tells that the real run would be held")
+        #expect(report.counts.removed == 20)
+        #expect(try space.dump() == before)
+        #expect(try space.store.history(limit: 100).count == runs, "a dry run records no history")
+    }
+
     @Test func allowMassRemovalApplies() throws {
         let space = try Workspace()
         try space.sync(users: usersCSV(manyUsers(1...50)))

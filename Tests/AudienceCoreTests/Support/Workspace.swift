@@ -8,9 +8,16 @@ final class Workspace {
     let root: URL
     let databasePath: String
     private(set) lazy var store: AudienceStore = try! AudienceStore(path: databasePath)
+    /// A second connection for inspecting the tables, opened once: opening one per look costs
+    /// more than a small sync. Opened after the store, so the schema exists.
+    private(set) lazy var inspector: DatabaseQueue = {
+        _ = store
+        return try! DatabaseQueue(path: databasePath)
+    }()
 
-    init() throws {
-        root = FileManager.default.temporaryDirectory.appendingPathComponent("audience-sync-tests-\(UUID().uuidString)")
+    /// - Parameter base: where to create the directory; the system's temporary directory by default.
+    init(base: URL = FileManager.default.temporaryDirectory) throws {
+        root = base.appendingPathComponent("audience-sync-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         databasePath = root.appendingPathComponent("audience.db").path
     }
@@ -60,8 +67,7 @@ final class Workspace {
 
     /// Every row of the audience tables, for "the database is exactly as before" checks.
     func dump() throws -> [String] {
-        let queue = try DatabaseQueue(path: databasePath)
-        return try queue.read { db in
+        try inspector.read { db in
             var lines: [String] = []
             for table in ["members", "groups", "memberships", "lists", "list_recipients"] {
                 for row in try Row.fetchAll(db, sql: "SELECT * FROM \(table) ORDER BY 1, 2") {
