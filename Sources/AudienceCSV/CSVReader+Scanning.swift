@@ -55,6 +55,7 @@ extension CSVReader {
             var nonASCII: UInt64 = 0  // bit i: field i needs validating (bit 63: field 63 or later)
             var anyEscaped = false
             var issue: CSVRecordIssue? = nil
+            var invalidAfterQuote = 0  // 1-based column whose text after its closing quote is not UTF-8
 
             while true {
                 let fieldStart = p
@@ -122,6 +123,12 @@ extension CSVReader {
                                     }
                                 }
                                 break
+                            }
+                            // The skipped text is not part of the field, but a file with invalid
+                            // UTF-8 anywhere is refused: it is reported in column order with the fields.
+                            let skipped = contentEnd + 1
+                            if invalidAfterQuote == 0 && !UTF8Validation.isValid(skipped, count: p - skipped) {
+                                invalidAfterQuote = count + 1
                             }
                         }
                     }
@@ -198,8 +205,10 @@ extension CSVReader {
             if anyEscaped {
                 Self.unescapeFields(base: base, offsets: offsets, count: count)
             }
-            if nonASCII != 0 {
-                try validateFields(base: base, offsets: offsets, count: count, flags: nonASCII, line: recordLine)
+            if nonASCII != 0 || invalidAfterQuote != 0 {
+                try validateFields(
+                    base: base, offsets: offsets, count: count, flags: nonASCII, line: recordLine,
+                    invalidAfterQuote: invalidAfterQuote)
             }
             delivered &+= 1
             try body(CSVRecord(line: recordLine, count: count, issue: issue, base: base, offsets: offsets))
@@ -226,7 +235,8 @@ extension CSVReader {
 
     /// Checks the flagged fields are UTF-8; bit 63 of `flags` stands for every field from 63 on.
     private func validateFields(
-        base: UnsafeMutablePointer<UInt8>, offsets: UnsafeMutablePointer<Int>, count: Int, flags: UInt64, line: Int
+        base: UnsafeMutablePointer<UInt8>, offsets: UnsafeMutablePointer<Int>, count: Int, flags: UInt64, line: Int,
+        invalidAfterQuote: Int
     ) throws(CSVError) {
         var index = 0
         while index < count {
@@ -235,6 +245,9 @@ extension CSVReader {
                 if !UTF8Validation.isValid(base + start, count: offsets[2 &* index &+ 1] &- start) {
                     throw CSVError.invalidUTF8(file: displayName, line: line, column: index + 1)
                 }
+            }
+            if index + 1 == invalidAfterQuote {
+                throw CSVError.invalidUTF8(file: displayName, line: line, column: index + 1)
             }
             index &+= 1
         }

@@ -37,6 +37,7 @@ struct CSVReaderDifferentialTests {
             let recordLine = line
             var fields: [[UInt8]] = []
             var issue: CSVRecordIssue?
+            var invalidAfterQuote: Set<Int> = []
             while true {
                 var field: [UInt8] = []
                 let column = fields.count + 1
@@ -62,10 +63,14 @@ struct CSVReaderDifferentialTests {
                     }
                     if i < n && !isDelimiter(b[i]) {
                         issue = issue ?? .textAfterClosingQuote(column: column)
+                        var skipped: [UInt8] = []
                         while i < n && !isDelimiter(b[i]) {
                             if b[i] == 0 { return .failure(.nulByte(file: "test.csv", line: line, column: column)) }
+                            skipped.append(b[i])
                             i += 1
                         }
+                        // Text after the closing quote is dropped, but must be UTF-8 like the rest of the file.
+                        if String(validating: skipped, as: UTF8.self) == nil { invalidAfterQuote.insert(column) }
                     }
                 } else {
                     while i < n && !isDelimiter(b[i]) {
@@ -89,7 +94,7 @@ struct CSVReaderDifferentialTests {
             }
             var strings: [String] = []
             for (index, field) in fields.enumerated() {
-                guard let string = String(validating: field, as: UTF8.self) else {
+                guard let string = String(validating: field, as: UTF8.self), !invalidAfterQuote.contains(index + 1) else {
                     return .failure(.invalidUTF8(file: "test.csv", line: recordLine, column: index + 1))
                 }
                 strings.append(string)

@@ -84,6 +84,22 @@ struct CSVReaderEncodingTests {
         }
     }
 
+    /// Text after a closing quote is dropped from the field, but the file is still refused when it is
+    /// not UTF-8 (found by the diff property tests, seeds 311, 903 and 1983), in column order.
+    @Test func invalidUTF8AfterAClosingQuoteIsRefused() {
+        let bytes = Array("id,name,x\n1,\"A\"".utf8) + [0xC3, 0x28] + Array(",ok\n".utf8)
+        for chunkSize in boundaryChunkSizes {
+            #expect(
+                csvError(bytes, options: CSVOptions(chunkSize: chunkSize))
+                    == .invalidUTF8(file: "test.csv", line: 2, column: 2), "chunk \(chunkSize)")
+        }
+        // An earlier field's invalid bytes are reported first, as for any two invalid fields.
+        let earlier = Array("id,name,x\n".utf8) + [0xE9] + Array(",\"A\"".utf8) + [0xC3, 0x28] + Array(",ok\n".utf8)
+        #expect(csvError(earlier) == .invalidUTF8(file: "test.csv", line: 2, column: 1))
+        // Valid text after the quote stays a row-level issue.
+        #expect(csvError(Array("id,name,x\n1,\"A\"é,ok\n".utf8)) == nil)
+    }
+
     @Test(arguments: [0, 62, 63, 64, 99])
     func invalidUTF8IsFoundInAnyOfManyFields(badIndex: Int) {
         var fields = (0..<100).map { Array("é\($0)".utf8) }
