@@ -54,8 +54,10 @@ extension SFTPConnection {
         var partial: PartialFile?
         var digest = OrderedSHA256()
         var split: RangeWorkers?
+        var writeBehind: WriteBehind?
         let outcome: (bytes: UInt64, info: RemoteFileInfo, final: RemoteFileInfo)
         let sha256: String
+        var fsyncSeconds = 0.0
         do {
             outcome = try guarded("download") {
                 try session.readFile(
@@ -63,6 +65,7 @@ extension SFTPConnection {
                     opened: { info in
                         let file = try PartialFile(finalPath: finalPath)
                         partial = file
+                        writeBehind = WriteBehind(start: file.startWriteback)
                         let count = info.isRegular ? connectionsPerFile.rangeCount(forSize: info.size) : 1
                         guard count > 1, let connect else { return nil }
                         let ranges = ConnectionsPerFile.ranges(size: info.size, count: count)
@@ -74,6 +77,7 @@ extension SFTPConnection {
                     progress: watchdog.progress,
                     sink: { chunk, offset in
                         try partial!.write(chunk, at: offset)
+                        writeBehind!.wrote(chunk.count, at: offset)
                         if let split {
                             if split.failed { throw RangeCancelled() }
                         } else {
@@ -97,7 +101,9 @@ extension SFTPConnection {
                 }
                 sha256 = digest.finalize()
             }
+            let syncStarted = ContinuousClock.now
             try partial?.commit()
+            fsyncSeconds = (ContinuousClock.now - syncStarted).seconds
         } catch {
             // Other ranges must stop writing before the .partial goes away.
             var first = error
@@ -116,6 +122,7 @@ extension SFTPConnection {
             "SFTP downloaded",
             metadata: [
                 "bytes": "\(bytes)", "sftp.seconds": "\(String(format: "%.3f", elapsed))",
+                "sftp.fsync_seconds": "\(String(format: "%.3f", fsyncSeconds))",
                 "sha256": "\(sha256)", "ranges": "\(split.map { $0.count + 1 } ?? 1)",
             ])
         return DownloadResult(
