@@ -6,7 +6,8 @@ extension SFTPConnection {
     /// Downloads `remotePath` into `stagingDirectory`, streaming through `<name>.partial` and renaming it to
     /// `<name>` only after every byte arrived, the size matched and the data was fsynced.
     ///
-    /// The SHA-256 is computed while writing, in offset order. On any failure the `.partial` file is removed
+    /// The SHA-256 is computed while writing, in offset order, on a second thread that reads back what was
+    /// written (``HashBehind``). On any failure the `.partial` file is removed
     /// and no file appears under the final name.
     ///
     /// - Parameters:
@@ -34,7 +35,7 @@ extension SFTPConnection {
     /// range is read over this connection on the handle already open, while every other range is read by its
     /// own thread over its own connection from `connect`, all into the same `.partial`; the SHA-256 is then
     /// computed by reading the finished `.partial` back. Otherwise the whole file is read here and hashed while
-    /// streaming. On any failure the other ranges stop, the `.partial` is removed and the first error is thrown.
+    /// streaming, by ``HashBehind`` on its own thread. On any failure the other ranges stop, the `.partial` is removed and the first error is thrown.
     func download(
         _ remotePath: String,
         into stagingDirectory: String,
@@ -52,7 +53,7 @@ extension SFTPConnection {
         let started = ContinuousClock.now
 
         var partial: PartialFile?
-        var digest = OrderedSHA256()
+        var hashBehind: HashBehind?
         var split: RangeWorkers?
         var writeBehind: WriteBehind?
         let outcome: (bytes: UInt64, info: RemoteFileInfo, final: RemoteFileInfo)
@@ -67,7 +68,10 @@ extension SFTPConnection {
                         partial = file
                         writeBehind = WriteBehind(start: file.startWriteback)
                         let count = info.isRegular ? connectionsPerFile.rangeCount(forSize: info.size) : 1
-                        guard count > 1, let connect else { return nil }
+                        guard count > 1, let connect else {
+                            hashBehind = try HashBehind(path: file.partialPath)
+                            return nil
+                        }
                         let ranges = ConnectionsPerFile.ranges(size: info.size, count: count)
                         split = RangeWorkers.start(
                             remotePath, ranges: Array(ranges.dropFirst()), expected: info, options: options,
@@ -81,7 +85,7 @@ extension SFTPConnection {
                         if let split {
                             if split.failed { throw RangeCancelled() }
                         } else {
-                            digest.add(chunk, at: offset)
+                            hashBehind!.wrote(chunk.count, at: offset)
                         }
                     })
             }
@@ -95,11 +99,10 @@ extension SFTPConnection {
                 try RangeWorkers.checkUnchanged(after, expected: outcome.info, host: host, path: remotePath)
                 sha256 = try partial!.sha256(expectedBytes: outcome.info.size)
             } else {
-                guard digest.isComplete(upTo: outcome.bytes) else {
-                    throw SFTPError.sizeMismatch(
-                        host: host, path: remotePath, expected: outcome.bytes, actual: digest.contiguousBytes)
+                guard let hashBehind else {
+                    throw SFTPError.localIO(path: finalPath, operation: "hash", message: "no hash was started")
                 }
-                sha256 = digest.finalize()
+                sha256 = try hashBehind.finish(size: outcome.bytes, host: host, remotePath: remotePath)
             }
             let syncStarted = ContinuousClock.now
             try partial?.commit()
@@ -112,6 +115,7 @@ extension SFTPConnection {
                 split.join()
                 first = split.firstError ?? error
             }
+            hashBehind?.cancel()
             partial?.discard()
             logger.error("SFTP download failed", metadata: ["sftp.error": "\(first)"])
             throw first
