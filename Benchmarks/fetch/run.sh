@@ -30,7 +30,7 @@
 #   OpenSSH  sftp -q -b BATCH -c aes128-gcm@openssh.com ... with one `get` per file (the pair: two
 #            sequential gets in one batch, as a user would script it)
 #   ours     audience-sync fetch --config CFG --directory bench --to FOLDER (settle/min_age 0s;
-#            one connection for the readiness check plus one connection per file, in parallel)
+#            the readiness-check connection fetches the first file, one more connection per other file)
 # Wall time covers the whole command (process start, connect, auth, transfer, exit); ours also prints
 # its download-only time. Every downloaded file's SHA-256 is checked against the source (and ours'
 # printed SHA-256 too). Cases:
