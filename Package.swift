@@ -20,6 +20,8 @@ let package = Package(
     targets: [
         // Tier 1: C shims (module.modulemap + shim.h only).
         .systemLibrary(name: "CLibSSH", pkgConfig: "libssh", providers: [.apt(["libssh-dev"])]),
+        // glibc's sync_file_range, which Swift's Glibc module does not declare (it needs _GNU_SOURCE).
+        .systemLibrary(name: "CWriteBehind"),
 
         // Tier 2: libraries that hold all the logic.
         .target(name: "AudienceCSV"),
@@ -38,6 +40,7 @@ let package = Package(
             name: "AudienceSFTP",
             dependencies: [
                 "CLibSSH",
+                "CWriteBehind",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]

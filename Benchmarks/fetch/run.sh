@@ -17,6 +17,7 @@
 #   --sizes-mib LIST single-file sizes in MiB (default "200 1024").
 #   --delay-ms MS    one-way delay of the delay proxy (default 25, i.e. ~50 ms round trip).
 #   --results FILE   JSON lines go here (default bench-data/fetch-results.jsonl, git-ignored).
+#   --cases LIST     only these cases, e.g. "single-1G pair" (default: all, in the order below).
 #   -h, --help       this text.
 #
 # Environment: TMPDIR (work folder parent, default /tmp), PYTHON (default python3).
@@ -29,7 +30,7 @@
 #   OpenSSH  sftp -q -b BATCH -c aes128-gcm@openssh.com ... with one `get` per file (the pair: two
 #            sequential gets in one batch, as a user would script it)
 #   ours     audience-sync fetch --config CFG --directory bench --to FOLDER (settle/min_age 0s;
-#            one connection for the readiness check plus one connection per file, in parallel)
+#            the readiness-check connection fetches the first file, one more connection per other file)
 # Wall time covers the whole command (process start, connect, auth, transfer, exit); ours also prints
 # its download-only time. Every downloaded file's SHA-256 is checked against the source (and ours'
 # printed SHA-256 too). Cases:
@@ -54,6 +55,7 @@ PAIR_USERS=1000000
 SIZES_MIB="200 1024"
 DELAY_MS=25
 RESULTS="$ROOT/bench-data/fetch-results.jsonl"
+CASES=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --bin) [[ $# -ge 2 ]] || die "--bin needs a value"; BIN="$2"; shift 2 ;;
@@ -64,6 +66,7 @@ while [[ $# -gt 0 ]]; do
     --sizes-mib) [[ $# -ge 2 ]] || die "--sizes-mib needs a value"; SIZES_MIB="$2"; shift 2 ;;
     --delay-ms) [[ $# -ge 2 ]] || die "--delay-ms needs a value"; DELAY_MS="$2"; shift 2 ;;
     --results) [[ $# -ge 2 ]] || die "--results needs a value"; RESULTS="$2"; shift 2 ;;
+    --cases) [[ $# -ge 2 ]] || die "--cases needs a value"; CASES="$2"; shift 2 ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
   esac
@@ -74,6 +77,7 @@ done
 for s in $SIZES_MIB; do [[ "$s" =~ ^[1-9][0-9]*$ ]] || die "--sizes-mib: not a positive integer: $s"; done
 
 PY="${PYTHON:-python3}"
+wanted() { [[ -z "$CASES" || " $CASES " == *" $1 "* ]]; }
 for tool in /usr/sbin/sshd sftp ssh-keygen openssl sha256sum "$PY"; do
   command -v "$tool" >/dev/null || die "missing tool: $tool"
 done
@@ -192,18 +196,20 @@ for mib in $SIZES_MIB; do
   [[ $(stat -c %s "$SRV/$name/users.csv") -eq $((mib * 1048576)) ]] || die "could not create $name"
   SINGLE_CASES+=("$name")
 done
-PAIR_SRC="$ROOT/bench-data/v1"
-if [[ $PAIR_USERS -eq 1000000 && -s "$PAIR_SRC/users.csv" && -s "$PAIR_SRC/user_groups.csv" ]]; then
-  log "pair: copying $PAIR_SRC/{users,user_groups}.csv"
-else
-  PAIR_SRC="$WORK/gen"
-  log "pair: generating $PAIR_USERS users (seed 42) into $PAIR_SRC"
-  "$PY" "$ROOT/Fixtures/generate.py" --users "$PAIR_USERS" --seed 42 --out "$PAIR_SRC" >"$LOGS/generate.log" 2>&1 \
-    || { tail -n 20 "$LOGS/generate.log" >&2; die "generate.py failed"; }
-fi
 mkdir -p "$SRV/pair"
-# A private copy: another job regenerating bench-data/ during the run cannot change what we serve.
-cp "$PAIR_SRC/users.csv" "$PAIR_SRC/user_groups.csv" "$SRV/pair/"
+if wanted pair || wanted pair+delay; then
+  PAIR_SRC="$ROOT/bench-data/v1"
+  if [[ $PAIR_USERS -eq 1000000 && -s "$PAIR_SRC/users.csv" && -s "$PAIR_SRC/user_groups.csv" ]]; then
+    log "pair: copying $PAIR_SRC/{users,user_groups}.csv"
+  else
+    PAIR_SRC="$WORK/gen"
+    log "pair: generating $PAIR_USERS users (seed 42) into $PAIR_SRC"
+    "$PY" "$ROOT/Fixtures/generate.py" --users "$PAIR_USERS" --seed 42 --out "$PAIR_SRC" >"$LOGS/generate.log" 2>&1 \
+      || { tail -n 20 "$LOGS/generate.log" >&2; die "generate.py failed"; }
+  fi
+  # A private copy: another job regenerating bench-data/ during the run cannot change what we serve.
+  cp "$PAIR_SRC/users.csv" "$PAIR_SRC/user_groups.csv" "$SRV/pair/"
+fi
 log "hashing the served files"
 ( cd "$SRV" && sha256sum */*.csv ) >"$WORK/expected.sha256"
 cat "$SRV"/*/*.csv >/dev/null   # page cache: every run reads the sources from memory
@@ -326,7 +332,8 @@ case_bytes() { cat "$SRV/$1"/*.csv | wc -c; }
 # measure NAME CASE PORT: REPS x (OpenSSH, ours), alternating which goes first.
 measure() {
   local name="$1" case="$2" port="$3" rep
-  log "case $name ($(case_bytes "$case") bytes, port $port)"
+  log "case $name ($(case_bytes "$case") bytes, port $port; load average $(cut -d' ' -f1-3 /proc/loadavg))"
+  printf '%s\t%s\n' "$name" "$(cut -d' ' -f1 /proc/loadavg)" >>"$WORK/loads.tsv"
   for rep in $(seq "$REPS"); do
     if (( rep % 2 == 1 )); then
       run_openssh "$name" "$case" "$port" "$rep"; run_ours "$name" "$case" "$port" "$rep"
@@ -342,20 +349,21 @@ for port in "$SSHD_PORT" "$PROXY_PORT"; do
 done
 : >"$SAMPLES"
 
-measure tiny tiny "$SSHD_PORT"
-for c in "${SINGLE_CASES[@]}"; do measure "$c" "$c" "$SSHD_PORT"; done
-measure pair pair "$SSHD_PORT"
-measure tiny+delay tiny "$PROXY_PORT"
-measure pair+delay pair "$PROXY_PORT"
+wanted tiny && measure tiny tiny "$SSHD_PORT"
+for c in "${SINGLE_CASES[@]}"; do wanted "$c" && measure "$c" "$c" "$SSHD_PORT"; done
+wanted pair && measure pair pair "$SSHD_PORT"
+wanted tiny+delay && measure tiny+delay tiny "$PROXY_PORT"
+wanted pair+delay && measure pair+delay pair "$PROXY_PORT"
 
 LOAD_END="$(cut -d' ' -f1-3 /proc/loadavg)"
 UPTIME_END="$(uptime)"
 
 # --- report ------------------------------------------------------------------------------------------
 mkdir -p "$(dirname "$RESULTS")"
-"$PY" - "$SAMPLES" "$RESULTS" "$BIN" "$REPS" "$DELAY_MS" "$LOAD_START" "$LOAD_END" "$(nproc)" "$DL" <<'PY'
+"$PY" - "$SAMPLES" "$RESULTS" "$BIN" "$REPS" "$DELAY_MS" "$LOAD_START" "$LOAD_END" "$(nproc)" "$DL" "$WORK/loads.tsv" <<'PY'
 import json, statistics, sys, time
-samples, results, binary, reps, delay_ms, load_start, load_end, ncpu, dest = sys.argv[1:]
+samples, results, binary, reps, delay_ms, load_start, load_end, ncpu, dest, loads = sys.argv[1:]
+case_load = dict(line.rstrip("\n").split("\t") for line in open(loads) if line.strip())
 rows = [line.rstrip("\n").split("\t") for line in open(samples) if line.strip()]
 order, data = [], {}
 for case, client, rep, nbytes, wall, dl, cpu, conns, ciphers in rows:
@@ -369,13 +377,15 @@ med = statistics.median
 def mbs(nbytes, secs): return nbytes / 1e6 / secs if secs > 0 else float("nan")
 
 head = (f"{'case':<12} {'bytes':>11} {'OpenSSH s':>9} {'ours s':>7} {'ours dl s':>9} {'ours ovh s':>10} "
-        f"{'OpenSSH MB/s':>12} {'ours MB/s':>9} {'ours dl MB/s':>12} {'ours/OpenSSH':>12}  {'target':<25} cipher")
+        f"{'OpenSSH MB/s':>12} {'ours MB/s':>9} {'ours dl MB/s':>12} {'ours/OpenSSH':>12} {'OpenSSH cpu':>11} "
+        f"{'ours cpu':>8} {'load':>5}  {'target':<25} cipher")
 lines = [head, "-" * len(head)]
 out = open(results, "a")
 for case in order:
     d = data[case]; n = d["bytes"]; o, u = d["openssh"], d["ours"]
     o_wall = med(s["wall"] for s in o); u_wall = med(s["wall"] for s in u); u_dl = med(s["dl"] for s in u)
     overhead = med(s["wall"] - s["dl"] for s in u)
+    o_cpu = med(s["cpu"] for s in o); u_cpu = med(s["cpu"] for s in u)
     ratio = o_wall / u_wall  # throughput ratio ours/OpenSSH = time ratio OpenSSH/ours
     ciphers = sorted({c for s in o + u for c in s["ciphers"].split(",")})
     cipher = ",".join(ciphers)
@@ -389,11 +399,11 @@ for case in order:
     verdict = "-" if ok is None else f"{'PASS' if ok else 'FAIL'} {target}"
     if base == "tiny":
         lines.append(f"{case:<12} {n:>11} {o_wall:>9.3f} {u_wall:>7.3f} {u_dl:>9.3f} {overhead:>10.3f} "
-                     f"{'-':>12} {'-':>9} {'-':>12} {ratio:>12.2f}  {verdict:<25} {cipher}")
+                     f"{'-':>12} {'-':>9} {'-':>12} {ratio:>12.2f} {o_cpu:>11.2f} {u_cpu:>8.2f} {case_load.get(case, '?'):>5}  {verdict:<25} {cipher}")
     else:
         lines.append(f"{case:<12} {n:>11} {o_wall:>9.3f} {u_wall:>7.3f} {u_dl:>9.3f} {overhead:>10.3f} "
                      f"{mbs(n, o_wall):>12.1f} {mbs(n, u_wall):>9.1f} {mbs(n, u_dl):>12.1f} {ratio:>12.2f} "
-                     f" {verdict:<25} {cipher}")
+                     f"{o_cpu:>11.2f} {u_cpu:>8.2f} {case_load.get(case, '?'):>5}  {verdict:<25} {cipher}")
     record = {
         "ts": ts, "case": case, "path": "delay-proxy" if "+delay" in case else "loopback",
         "delay_ms_each_way": float(delay_ms) if "+delay" in case else 0.0, "bytes": n, "reps": len(u),
@@ -406,8 +416,9 @@ for case in order:
         "ours_download_mb_per_s": round(mbs(n, u_dl), 2), "ratio_ours_over_openssh": round(ratio, 3),
         "target": target, "target_met": ok,
         "openssh_client_cpu_s": [s["cpu"] for s in o], "ours_client_cpu_s": [s["cpu"] for s in u],
+        "openssh_client_cpu_s_median": o_cpu, "ours_client_cpu_s_median": u_cpu,
         "openssh_connections": o[0]["connections"], "ours_connections": u[0]["connections"],
-        "ncpu": int(ncpu), "loadavg_start": load_start, "loadavg_end": load_end, "bin": binary, "dest": dest,
+        "ncpu": int(ncpu), "loadavg_1min_at_case_start": case_load.get(case), "loadavg_start": load_start, "loadavg_end": load_end, "bin": binary, "dest": dest,
     }
     out.write(json.dumps(record) + "\n")
 out.close()
@@ -415,6 +426,6 @@ print("\n".join(lines))
 PY
 echo "(medians of $REPS runs; MB = 10^6 bytes; s = wall seconds of the whole command incl. connect; 'ours dl' ="
 echo " download-only time printed by fetch (parallel transfer + fsync); 'ours ovh' = wall - dl; ratio = throughput"
-echo " ours/OpenSSH on wall time; delay = ${DELAY_MS} ms each way through delay_proxy.py)"
+echo " ours/OpenSSH on wall time; cpu = client user+sys seconds (/usr/bin/time; OpenSSH: sftp + its ssh child); delay = ${DELAY_MS} ms each way through delay_proxy.py)"
 echo "load average: start $LOAD_START, end $LOAD_END ($(nproc) cores); $UPTIME_END"
 echo "results appended to $RESULTS; samples: $SAMPLES$([[ $KEEP -eq 1 ]] || echo ' (removed at exit; --keep keeps it)')"

@@ -137,6 +137,34 @@ struct DownloadTests {
         #expect(fixture.staging.contents() == ["user_groups.csv", "users.csv"])
     }
 
+    /// The readiness check's connection fetches the first file: sshd accepts one login for the open connection
+    /// and one for the second file, not three; the open connection stays usable afterwards.
+    @Test func parallelDownloadReusesAnOpenConnectionForTheFirstFile() throws {
+        let fixture = try SFTPFixture()
+        let users = try fixture.makeRemoteFile("users.csv", bytes: 3_000_000)
+        let groups = try fixture.makeRemoteFile("user_groups.csv", bytes: 2_000_001)
+        let connection = try fixture.connect()
+        defer { connection.close() }
+
+        let results = ParallelDownloader.download(
+            [DownloadRequest(remotePath: users), DownloadRequest(remotePath: groups)],
+            from: fixture.endpoint(), into: fixture.staging.path, connectionsPerFile: .one, over: connection,
+            retryPolicy: .fast)
+
+        #expect(try results[0].get().sha256 == (try Shell.sha256(users)))
+        #expect(try results[1].get().sha256 == (try Shell.sha256(groups)))
+        #expect(try connection.stat(users)?.size == 3_000_000)
+        // sshd may log the second login a little after the download returned.
+        let deadline = Date().addingTimeInterval(3)
+        var logins = 0
+        repeat {
+            logins = fixture.server.log().components(separatedBy: "Accepted publickey").count - 1
+            if logins >= 2 { usleep(300_000) }
+        } while logins < 2 && Date() < deadline
+        logins = fixture.server.log().components(separatedBy: "Accepted publickey").count - 1
+        #expect(logins == 2)
+    }
+
     @Test func parallelDownloadReportsEachFailureSeparately() throws {
         let fixture = try SFTPFixture()
         let users = try fixture.makeRemoteFile("users.csv", bytes: 10_000)

@@ -109,8 +109,8 @@ public struct DirectoryRunner: Sendable {
             let roundTrip = try LinkProbe.roundTrip(connection, path: set.files[0].path)
             let results = ParallelDownloader.download(
                 requests, from: endpoint, into: staging, options: directory.download,
-                connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip), retryPolicy: retryPolicy,
-                logger: logger)
+                connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip), over: connection,
+                retryPolicy: retryPolicy, logger: logger)
             staged = results.compactMap { try? $0.get().localPath }
             let downloads = try results.map { try $0.get() }
             // The same generation, or nothing: a file replaced while we read it is not applied.

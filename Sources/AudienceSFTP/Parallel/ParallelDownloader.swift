@@ -46,34 +46,49 @@ public enum ParallelDownloader {
 
     /// Like ``download(_:from:into:options:retryPolicy:logger:)``, with the range splitting chosen by the caller.
     ///
-    /// - Parameter connectionsPerFile: How many connections one file may use; ``ConnectionsPerFile/one`` keeps
-    ///   one connection per file.
+    /// - Parameters:
+    ///   - connectionsPerFile: How many connections one file may use; ``ConnectionsPerFile/one`` keeps one
+    ///     connection per file.
+    ///   - firstConnection: An open connection to `endpoint` (typically the readiness check's) that fetches the
+    ///     first request on the calling thread, while the others get their own connections and threads. Saves
+    ///     one connection setup (key exchange and login: ~0.7 s at 50 ms round trip). It stays open; a failed
+    ///     download may leave it unusable.
     public static func download(
         _ requests: [DownloadRequest],
         from endpoint: SFTPEndpoint,
         into stagingDirectory: String,
         options: DownloadOptions = DownloadOptions(),
         connectionsPerFile: ConnectionsPerFile,
+        over firstConnection: SFTPConnection? = nil,
         retryPolicy: RetryPolicy = .default,
         logger: Logger = SFTPConnection.silentLogger
     ) -> [Result<DownloadResult, SFTPError>] {
         let results = ResultBox(count: requests.count)
         let group = DispatchGroup()
-        for (index, request) in requests.enumerated() {
+        let connect: @Sendable () throws -> SFTPConnection = {
+            try SFTPConnection(endpoint: endpoint, retryPolicy: retryPolicy, logger: logger)
+        }
+        @Sendable func fetch(_ request: DownloadRequest, over connection: SFTPConnection) -> Result<DownloadResult, SFTPError> {
+            do {
+                return .success(
+                    try connection.download(
+                        request.remotePath, into: stagingDirectory, as: request.fileName, options: options,
+                        connectionsPerFile: connectionsPerFile, connect: connect))
+            } catch let error as SFTPError {
+                return .failure(error)
+            } catch {
+                return .failure(.sessionFailed(host: endpoint.host, operation: "download", message: "\(error)"))
+            }
+        }
+        for (index, request) in requests.enumerated() where index > 0 || firstConnection == nil {
             group.enter()
             let thread = Thread {
                 defer { group.leave() }
                 let result: Result<DownloadResult, SFTPError>
                 do {
-                    let connection = try SFTPConnection(endpoint: endpoint, retryPolicy: retryPolicy, logger: logger)
+                    let connection = try connect()
                     defer { connection.close() }
-                    result = .success(
-                        try connection.download(
-                            request.remotePath, into: stagingDirectory, as: request.fileName, options: options,
-                            connectionsPerFile: connectionsPerFile,
-                            connect: {
-                                try SFTPConnection(endpoint: endpoint, retryPolicy: retryPolicy, logger: logger)
-                            }))
+                    result = fetch(request, over: connection)
                 } catch let error as SFTPError {
                     result = .failure(error)
                 } catch {
@@ -84,6 +99,9 @@ public enum ParallelDownloader {
             }
             thread.name = "audience-sftp.download.\(index)"
             thread.start()
+        }
+        if let firstConnection, let request = requests.first {
+            results.set(0, fetch(request, over: firstConnection))
         }
         group.wait()
         return results.values

@@ -1,3 +1,4 @@
+import CWriteBehind
 import Crypto
 import Foundation
 
@@ -45,6 +46,14 @@ final class PartialFile {
             }
             done += n
         }
+    }
+
+    /// Asks the kernel to start writing `range` to disk now, without waiting for it (see ``WriteBehind``).
+    ///
+    /// A hint only: the `fsync` in ``commit()`` is what makes the data durable, so a failure is ignored.
+    func startWriteback(_ range: Range<UInt64>) {
+        guard fd >= 0, !range.isEmpty else { return }
+        _ = audience_start_writeback(fd, Int64(range.lowerBound), Int64(range.upperBound - range.lowerBound))
     }
 
     /// Lowercase hex SHA-256 of the file, read back sequentially in 1 MiB chunks; throws `sizeMismatch`-style

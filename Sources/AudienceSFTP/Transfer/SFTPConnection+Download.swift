@@ -6,7 +6,8 @@ extension SFTPConnection {
     /// Downloads `remotePath` into `stagingDirectory`, streaming through `<name>.partial` and renaming it to
     /// `<name>` only after every byte arrived, the size matched and the data was fsynced.
     ///
-    /// The SHA-256 is computed while writing, in offset order. On any failure the `.partial` file is removed
+    /// The SHA-256 is computed while writing, in offset order, on a second thread that reads back what was
+    /// written (``HashBehind``). On any failure the `.partial` file is removed
     /// and no file appears under the final name.
     ///
     /// - Parameters:
@@ -34,7 +35,7 @@ extension SFTPConnection {
     /// range is read over this connection on the handle already open, while every other range is read by its
     /// own thread over its own connection from `connect`, all into the same `.partial`; the SHA-256 is then
     /// computed by reading the finished `.partial` back. Otherwise the whole file is read here and hashed while
-    /// streaming. On any failure the other ranges stop, the `.partial` is removed and the first error is thrown.
+    /// streaming, by ``HashBehind`` on its own thread. On any failure the other ranges stop, the `.partial` is removed and the first error is thrown.
     func download(
         _ remotePath: String,
         into stagingDirectory: String,
@@ -52,10 +53,12 @@ extension SFTPConnection {
         let started = ContinuousClock.now
 
         var partial: PartialFile?
-        var digest = OrderedSHA256()
+        var hashBehind: HashBehind?
         var split: RangeWorkers?
+        var writeBehind: WriteBehind?
         let outcome: (bytes: UInt64, info: RemoteFileInfo, final: RemoteFileInfo)
         let sha256: String
+        var fsyncSeconds = 0.0
         do {
             outcome = try guarded("download") {
                 try session.readFile(
@@ -63,8 +66,12 @@ extension SFTPConnection {
                     opened: { info in
                         let file = try PartialFile(finalPath: finalPath)
                         partial = file
+                        writeBehind = WriteBehind(start: file.startWriteback)
                         let count = info.isRegular ? connectionsPerFile.rangeCount(forSize: info.size) : 1
-                        guard count > 1, let connect else { return nil }
+                        guard count > 1, let connect else {
+                            hashBehind = try HashBehind(path: file.partialPath)
+                            return nil
+                        }
                         let ranges = ConnectionsPerFile.ranges(size: info.size, count: count)
                         split = RangeWorkers.start(
                             remotePath, ranges: Array(ranges.dropFirst()), expected: info, options: options,
@@ -74,10 +81,11 @@ extension SFTPConnection {
                     progress: watchdog.progress,
                     sink: { chunk, offset in
                         try partial!.write(chunk, at: offset)
+                        writeBehind!.wrote(chunk.count, at: offset)
                         if let split {
                             if split.failed { throw RangeCancelled() }
                         } else {
-                            digest.add(chunk, at: offset)
+                            hashBehind!.wrote(chunk.count, at: offset)
                         }
                     })
             }
@@ -91,13 +99,14 @@ extension SFTPConnection {
                 try RangeWorkers.checkUnchanged(after, expected: outcome.info, host: host, path: remotePath)
                 sha256 = try partial!.sha256(expectedBytes: outcome.info.size)
             } else {
-                guard digest.isComplete(upTo: outcome.bytes) else {
-                    throw SFTPError.sizeMismatch(
-                        host: host, path: remotePath, expected: outcome.bytes, actual: digest.contiguousBytes)
+                guard let hashBehind else {
+                    throw SFTPError.localIO(path: finalPath, operation: "hash", message: "no hash was started")
                 }
-                sha256 = digest.finalize()
+                sha256 = try hashBehind.finish(size: outcome.bytes, host: host, remotePath: remotePath)
             }
+            let syncStarted = ContinuousClock.now
             try partial?.commit()
+            fsyncSeconds = (ContinuousClock.now - syncStarted).seconds
         } catch {
             // Other ranges must stop writing before the .partial goes away.
             var first = error
@@ -106,6 +115,7 @@ extension SFTPConnection {
                 split.join()
                 first = split.firstError ?? error
             }
+            hashBehind?.cancel()
             partial?.discard()
             logger.error("SFTP download failed", metadata: ["event": "file.download_failed", "file": "\(remotePath)", "error": "\(first)"])
             throw first
@@ -118,6 +128,7 @@ extension SFTPConnection {
                 "event": "file.download", "file": "\(remotePath)", "bytes": .stringConvertible(bytes),
                 "duration_ms": .stringConvertible(Int((elapsed * 1000).rounded())), "sha256": "\(sha256)",
                 "ranges": .stringConvertible(split.map { $0.count + 1 } ?? 1),
+                "fsync_ms": .stringConvertible(Int((fsyncSeconds * 1000).rounded())),
             ])
         return DownloadResult(
             remotePath: remotePath, localPath: finalPath, bytes: bytes, sha256: sha256,

@@ -66,6 +66,7 @@ extension SFTPConnection {
         let session = sessionForTransfer
         let host = endpoint.host
         let partial = workers.partial
+        var writeBehind = WriteBehind(from: range.lowerBound, start: partial.startWriteback)
         let outcome = try guarded("download") {
             try session.readFile(
                 remotePath, range: range, options: options,
@@ -77,6 +78,7 @@ extension SFTPConnection {
                 sink: { chunk, offset in
                     if workers.failed { throw RangeCancelled() }
                     try partial.write(chunk, at: offset)
+                    writeBehind.wrote(chunk.count, at: offset)
                 })
         }
         try RangeWorkers.checkUnchanged(outcome.final, expected: expected, host: host, path: remotePath)

@@ -45,7 +45,8 @@ struct FetchCommand: AsyncParsableCommand {
                 let started = ContinuousClock.now
                 let results = ParallelDownloader.download(
                     set.files.map { DownloadRequest(remotePath: $0.path) }, from: selected.endpoint, into: folder,
-                    options: selected.download, connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip))
+                    options: selected.download, connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip),
+                    over: connection)
                 let elapsed = (ContinuousClock.now - started).timeInterval
                 var lines: [String] = []
                 var total: UInt64 = 0
