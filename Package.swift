@@ -83,7 +83,9 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .testTarget(name: "AudienceSFTPTests", dependencies: ["AudienceSFTP", "SSHTestSupport"]),
+        .testTarget(
+            name: "AudienceSFTPTests", dependencies: ["AudienceSFTP", "SSHTestSupport"],
+            exclude: ["Support/fake_sftp_server.py"]),
         .testTarget(
             name: "AudienceRunnerTests", dependencies: ["AudienceRunner", "AudienceCore", "AudienceSFTP", "SSHTestSupport"]),
         // Runs the built binary: depending on the executable makes `swift build --build-tests` build it. GRDB

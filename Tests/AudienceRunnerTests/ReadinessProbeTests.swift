@@ -134,12 +134,15 @@ struct ReadinessProbeTests {
 
 @Suite("Connections per file follow the link")
 struct LinkProbeTests {
+    /// Slow links split large files over up to 4 connections; fast links give a lone large file 2 and keep
+    /// one per file when several files are fetched at once.
     @Test(arguments: [
-        (Duration.microseconds(80), 1), (.milliseconds(4), 1), (.milliseconds(5), 4), (.milliseconds(50), 4),
+        (Duration.microseconds(80), 1, 2), (.microseconds(80), 2, 1), (.milliseconds(4), 1, 2),
+        (.milliseconds(4), 3, 1), (.milliseconds(5), 1, 4), (.milliseconds(50), 2, 4),
     ])
-    func largeFilesAreSplitOnlyOnSlowLinks(roundTrip: Duration, connections: Int) {
-        let policy = LinkProbe.connectionsPerFile(roundTrip: roundTrip)
-        #expect(policy.rangeCount(forSize: 173 << 20) == connections)
-        #expect(policy.rangeCount(forSize: 1 << 20) == 1)
+    func largeFilesAreSplitByLinkAndFileCount(roundTrip: Duration, files: Int, connections: Int) {
+        let policy = LinkProbe.connectionsPerFile(roundTrip: roundTrip, files: files)
+        #expect(policy.connectionCount(forSize: 173 << 20) == connections)
+        #expect(policy.connectionCount(forSize: 1 << 20) == 1)
     }
 }

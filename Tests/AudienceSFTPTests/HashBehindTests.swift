@@ -65,4 +65,29 @@ struct HashBehindTests {
         hash.cancel()
         #expect(throws: SFTPError.self) { try hash.finish(size: 1024 * 1024, host: "h", remotePath: "/r") }
     }
+
+    /// A split download reports only its gap-free prefix, from several threads, possibly out of order: the
+    /// digest is the file's, and a prefix short of the size is a size mismatch.
+    @Test func prefixesFromSeveralThreadsGiveTheFileDigest() throws {
+        let directory = try TemporaryDirectory("hash-behind")
+        let path = directory.file("split.partial")
+        let size = 5 * 1024 * 1024 + 777
+        try writeRandomFile(path, count: size)
+
+        let hash = try HashBehind(path: path)
+        let group = DispatchGroup()
+        for step in [3, 1, 4, 2, 5] {
+            DispatchQueue.global().async(group: group) {
+                hash.advance(to: UInt64(min(size, step * 1024 * 1024)))
+            }
+        }
+        group.wait()
+        hash.advance(to: 1024)  // lower than before: ignored
+        #expect(throws: SFTPError.self) { try hash.finish(size: UInt64(size) + 1, host: "h", remotePath: "/r") }
+
+        let complete = try HashBehind(path: path)
+        complete.advance(to: 2 * 1024 * 1024)
+        complete.advance(to: UInt64(size))
+        #expect(try complete.finish(size: UInt64(size), host: "h", remotePath: "/r") == (try Shell.sha256(path)))
+    }
 }

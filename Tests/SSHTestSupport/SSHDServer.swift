@@ -26,9 +26,11 @@ public final class SSHDServer: @unchecked Sendable {
 
     /// Starts sshd, retrying with another port when the chosen one was taken in the meantime.
     ///
-    /// - Parameter hostKeyTypes: Host keys to generate, default ed25519 only (so the negotiated key is known).
+    /// - Parameters:
+    ///   - hostKeyTypes: Host keys to generate, default ed25519 only (so the negotiated key is known).
+    ///   - sftpSubsystem: The `Subsystem sftp` command, default OpenSSH's `internal-sftp`.
     /// - Throws: ``Shell/Failure`` when ssh-keygen fails or sshd never listens.
-    public init(hostKeyTypes: [String] = ["ed25519"]) throws {
+    public init(hostKeyTypes: [String] = ["ed25519"], sftpSubsystem: String = "internal-sftp") throws {
         try FileManager.default.createDirectory(atPath: "/run/sshd", withIntermediateDirectories: true)
         directory = try TemporaryDirectory("sshd")
         user = String(cString: getpwuid(getuid())!.pointee.pw_name)
@@ -64,7 +66,7 @@ public final class SSHDServer: @unchecked Sendable {
             UsePAM no
             MaxStartups 64
             LogLevel INFO
-            Subsystem sftp internal-sftp
+            Subsystem sftp \(sftpSubsystem)
 
             """.write(toFile: directory.file("sshd_config"), atomically: true, encoding: .utf8)
             do {

@@ -109,7 +109,7 @@ public struct DirectoryRunner: Sendable {
             let roundTrip = try LinkProbe.roundTrip(connection, path: set.files[0].path)
             let results = ParallelDownloader.download(
                 requests, from: endpoint, into: staging, options: directory.download,
-                connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip), over: connection,
+                connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip, files: set.files.count), over: connection,
                 retryPolicy: retryPolicy, logger: logger)
             staged = results.compactMap { try? $0.get().localPath }
             let downloads = try results.map { try $0.get() }

@@ -97,35 +97,3 @@ extension LibSSHSession {
             name: name, size: a.size, modified: Date(timeIntervalSince1970: TimeInterval(seconds)), kind: kind)
     }
 }
-
-/// Fixed-capacity FIFO of outstanding read requests.
-struct RequestQueue {
-    struct Request {
-        var id: UInt32
-        var offset: UInt64
-        var length: UInt32
-    }
-
-    private var storage: [Request?]
-    private var head = 0
-    private(set) var count = 0
-
-    init(capacity: Int) {
-        storage = Array(repeating: nil, count: max(1, capacity))
-    }
-
-    mutating func push(_ request: Request) {
-        precondition(count < storage.count, "request queue overflow")
-        storage[(head + count) % storage.count] = request
-        count += 1
-    }
-
-    mutating func pop() -> Request? {
-        guard count > 0 else { return nil }
-        let request = storage[head]
-        storage[head] = nil
-        head = (head + 1) % storage.count
-        count -= 1
-        return request
-    }
-}

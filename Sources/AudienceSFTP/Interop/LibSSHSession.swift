@@ -77,6 +77,16 @@ final class LibSSHSession {
         }
     }
 
+    /// Shuts the connection's socket down without closing it, so every later libssh call on it fails at once
+    /// instead of waiting for replies; ``close()`` still frees everything. For a session whose SFTP stream
+    /// can no longer be trusted to be in step (a malformed reply, or replies still on the way after a failed
+    /// read).
+    func abandon() {
+        if let adopted, TCPConnector.inode(of: adopted.fd) == adopted.inode {
+            _ = shutdown(adopted.fd, Int32(SHUT_RDWR))
+        }
+    }
+
     // MARK: Connecting
 
     /// Hands a connected socket to libssh; from now on ``close()`` closes it.

@@ -20,8 +20,8 @@ public struct DownloadRequest: Sendable, Hashable {
 public enum ParallelDownloader {
     /// Downloads every request concurrently and waits for all of them; blocks the calling thread.
     ///
-    /// Files of 32 MiB or more are split into byte ranges fetched over up to 4 connections
-    /// (``ConnectionsPerFile/automatic``); smaller files use one connection each.
+    /// Files of 32 MiB or more are split over up to 4 connections (``ConnectionsPerFile/automatic``);
+    /// smaller files use one connection each.
     ///
     /// - Parameters:
     ///   - requests: Files to fetch; one thread and at least one connection each.

@@ -7,14 +7,16 @@ import Foundation
     import Darwin
 #endif
 
-/// SHA-256 of a `.partial` file, computed on its own thread by reading back what the download thread has
-/// already written.
+/// SHA-256 of a `.partial` file, computed on its own thread by reading back what the download has already
+/// written.
 ///
-/// On loopback one download thread is the bottleneck (its CPU, not the network), and hashing on that thread
-/// was its largest single cost: 31% of its CPU samples for a 1 GiB file (`perf`, SHA-NI). Here the download
-/// thread only records which bytes it wrote; the hash thread reads them back from the page cache in 1 MiB
-/// blocks, strictly below a watermark under which every byte has been written, and hashes them in offset
-/// order. So the digest is of the bytes in the file itself, from offset 0 to the verified size.
+/// On loopback the download threads are the bottleneck (their CPU, not the network), and hashing on a
+/// download thread was its largest single cost: 31% of its CPU samples for a 1 GiB file (`perf`, SHA-NI).
+/// Here the download only reports how far the file is written without gaps: one download thread through
+/// ``wrote(_:at:)``, the connections of a split download through ``advance(to:)`` (fed by
+/// ``StripeSchedule``). The hash thread reads the bytes back from the page cache in 1 MiB blocks, strictly
+/// below that watermark, and hashes them in offset order. So the digest is of the bytes in the file itself,
+/// from offset 0 to the verified size.
 final class HashBehind: @unchecked Sendable {
     /// Bytes between publications of the watermark to the hash thread.
     private static let step: UInt64 = 1 << 20
@@ -77,12 +79,27 @@ final class HashBehind: @unchecked Sendable {
         }
     }
 
+    /// Records that the first `watermark` bytes are written without gaps (any thread; for split downloads,
+    /// which do not call ``wrote(_:at:)``). A lower watermark than before changes nothing.
+    func advance(to watermark: UInt64) {
+        condition.lock()
+        if watermark > published {
+            published = watermark
+            condition.signal()
+        }
+        condition.unlock()
+    }
+
     /// Waits for the hash of the first `size` bytes; throws `sizeMismatch` unless exactly `size` bytes were
-    /// written without gaps, and `localIO` if reading back failed.
+    /// written without gaps, and `localIO` if reading back failed. Called by the thread that called
+    /// ``wrote(_:at:)``, if any.
     func finish(size: UInt64, host: String, remotePath: String) throws -> String {
-        guard ahead.isEmpty, contiguous == size else {
+        condition.lock()
+        let written = max(contiguous, published)
+        condition.unlock()
+        guard ahead.isEmpty, written == size else {
             cancel()
-            throw SFTPError.sizeMismatch(host: host, path: remotePath, expected: size, actual: contiguous)
+            throw SFTPError.sizeMismatch(host: host, path: remotePath, expected: size, actual: written)
         }
         publish(final: true)
         join()
@@ -118,8 +135,8 @@ final class HashBehind: @unchecked Sendable {
 
     private func publish(final: Bool) {
         condition.lock()
-        published = contiguous
-        if final { finalSize = contiguous }
+        published = max(published, contiguous)
+        if final { finalSize = published }
         condition.signal()
         condition.unlock()
     }

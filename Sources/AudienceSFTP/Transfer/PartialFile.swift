@@ -1,5 +1,4 @@
 import CWriteBehind
-import Crypto
 import Foundation
 
 #if canImport(Glibc)
@@ -54,40 +53,6 @@ final class PartialFile {
     func startWriteback(_ range: Range<UInt64>) {
         guard fd >= 0, !range.isEmpty else { return }
         _ = audience_start_writeback(fd, Int64(range.lowerBound), Int64(range.upperBound - range.lowerBound))
-    }
-
-    /// Lowercase hex SHA-256 of the file, read back sequentially in 1 MiB chunks; throws `sizeMismatch`-style
-    /// `localIO` unless exactly `expectedBytes` were read.
-    func sha256(expectedBytes: UInt64) throws -> String {
-        let readFD = open(partialPath, O_RDONLY | O_CLOEXEC)
-        guard readFD >= 0 else {
-            throw SFTPError.localIO(path: partialPath, operation: "open for hashing", message: Self.errnoText())
-        }
-        defer { close(readFD) }
-        let size = 1 << 20
-        let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: size, alignment: 64)
-        defer { buffer.deallocate() }
-        var hasher = SHA256()
-        var total: UInt64 = 0
-        while true {
-            let n = read(readFD, buffer.baseAddress!, size)
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw SFTPError.localIO(path: partialPath, operation: "read for hashing", message: Self.errnoText())
-            }
-            if n == 0 { break }
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: buffer[0..<n]))
-            total += UInt64(n)
-        }
-        guard total == expectedBytes else {
-            throw SFTPError.localIO(
-                path: partialPath, operation: "verify",
-                message: "expected \(expectedBytes) bytes, the file holds \(total)")
-        }
-        return hasher.finalize().map { byte in
-            let hex = String(byte, radix: 16)
-            return byte < 16 ? "0" + hex : hex
-        }.joined()
     }
 
     /// fsyncs the data, renames `.partial` to the final name and fsyncs the directory.

@@ -29,13 +29,25 @@ extension SFTPConnection {
             connect: nil)
     }
 
-    /// The one download path, for whole files and files split into byte ranges.
+    /// Local path for a download of `remotePath`, after checking the local name is a plain file name.
+    static func downloadPath(_ remotePath: String, into stagingDirectory: String, as fileName: String?) throws
+        -> String
+    {
+        let name = fileName ?? (remotePath as NSString).lastPathComponent
+        guard !name.isEmpty, name != ".", name != "..", !name.contains("/") else {
+            throw SFTPError.localIO(path: name, operation: "download naming", message: "not a plain file name")
+        }
+        return (stagingDirectory as NSString).appendingPathComponent(name)
+    }
+
+    /// The one download path, for whole files and files split over several connections.
     ///
-    /// The file is opened once here. When `connectionsPerFile` splits it (and `connect` is given), the first
-    /// range is read over this connection on the handle already open, while every other range is read by its
-    /// own thread over its own connection from `connect`, all into the same `.partial`; the SHA-256 is then
-    /// computed by reading the finished `.partial` back. Otherwise the whole file is read here and hashed while
-    /// streaming, by ``HashBehind`` on its own thread. On any failure the other ranges stop, the `.partial` is removed and the first error is thrown.
+    /// The file is opened once here. When `connectionsPerFile` splits it (and `connect` is given), this
+    /// connection and `count - 1` more, each on its own thread (``StripeWorkers``), claim the file's stripes
+    /// from one ``StripeSchedule`` and write them into the same `.partial`; otherwise the whole file is read
+    /// here. Either way the SHA-256 is computed while streaming, by ``HashBehind`` on its own thread, and the
+    /// kernel's writeback is started as the file fills (``WriteBehind``). On any failure the other
+    /// connections stop, the `.partial` is removed and the first error is thrown.
     func download(
         _ remotePath: String,
         into stagingDirectory: String,
@@ -54,7 +66,7 @@ extension SFTPConnection {
 
         var partial: PartialFile?
         var hashBehind: HashBehind?
-        var split: RangeWorkers?
+        var split: StripeWorkers?
         var writeBehind: WriteBehind?
         let outcome: (bytes: UInt64, info: RemoteFileInfo, final: RemoteFileInfo)
         let sha256: String
@@ -66,49 +78,54 @@ extension SFTPConnection {
                     opened: { info in
                         let file = try PartialFile(finalPath: finalPath)
                         partial = file
-                        writeBehind = WriteBehind(start: file.startWriteback)
-                        let count = info.isRegular ? connectionsPerFile.rangeCount(forSize: info.size) : 1
+                        let hash = try HashBehind(path: file.partialPath)
+                        hashBehind = hash
+                        let count = info.isRegular ? connectionsPerFile.connectionCount(forSize: info.size) : 1
                         guard count > 1, let connect else {
-                            hashBehind = try HashBehind(path: file.partialPath)
+                            writeBehind = WriteBehind(start: file.startWriteback)
                             return nil
                         }
-                        let ranges = ConnectionsPerFile.ranges(size: info.size, count: count)
-                        split = RangeWorkers.start(
-                            remotePath, ranges: Array(ranges.dropFirst()), expected: info, options: options,
-                            partial: file, connect: connect)
-                        return ranges[0]
+                        // The schedule calls this under its lock, in increasing order.
+                        var prefixWriteBehind = WriteBehind(start: file.startWriteback)
+                        let schedule = StripeSchedule(size: info.size, connections: count) { written in
+                            hash.advance(to: written)
+                            prefixWriteBehind.wroteEverything(below: written)
+                        }
+                        split = StripeWorkers.start(
+                            remotePath, schedule: schedule, count: count - 1, expected: info, options: options,
+                            partial: file, logger: logger, connect: connect)
+                        return schedule
                     },
                     progress: watchdog.progress,
                     sink: { chunk, offset in
                         try partial!.write(chunk, at: offset)
-                        writeBehind!.wrote(chunk.count, at: offset)
                         if let split {
-                            if split.failed { throw RangeCancelled() }
+                            if split.failed { throw StripeCancelled() }
                         } else {
+                            writeBehind!.wrote(chunk.count, at: offset)
                             hashBehind!.wrote(chunk.count, at: offset)
                         }
                     })
             }
             if let split {
                 try split.wait()
-                try RangeWorkers.checkUnchanged(outcome.final, expected: outcome.info, host: host, path: remotePath)
-                // The file must still be the one opened before the ranges were fetched.
+                try StripeWorkers.checkUnchanged(outcome.final, expected: outcome.info, host: host, path: remotePath)
+                // The file must still be the one opened before the other connections read their stripes.
                 guard let after = try guarded("stat", { try session.stat(remotePath) }) else {
                     throw SFTPError.remoteFileMissing(host: host, path: remotePath)
                 }
-                try RangeWorkers.checkUnchanged(after, expected: outcome.info, host: host, path: remotePath)
-                sha256 = try partial!.sha256(expectedBytes: outcome.info.size)
-            } else {
-                guard let hashBehind else {
-                    throw SFTPError.localIO(path: finalPath, operation: "hash", message: "no hash was started")
-                }
-                sha256 = try hashBehind.finish(size: outcome.bytes, host: host, remotePath: remotePath)
+                try StripeWorkers.checkUnchanged(after, expected: outcome.info, host: host, path: remotePath)
             }
+            guard let hashBehind else {
+                throw SFTPError.localIO(path: finalPath, operation: "hash", message: "no hash was started")
+            }
+            let size = split == nil ? outcome.bytes : outcome.info.size
+            sha256 = try hashBehind.finish(size: size, host: host, remotePath: remotePath)
             let syncStarted = ContinuousClock.now
             try partial?.commit()
             fsyncSeconds = (ContinuousClock.now - syncStarted).seconds
         } catch {
-            // Other ranges must stop writing before the .partial goes away.
+            // Other connections must stop writing before the .partial goes away.
             var first = error
             if let split {
                 split.fail(error)
@@ -127,7 +144,7 @@ extension SFTPConnection {
             metadata: [
                 "event": "file.download", "file": "\(remotePath)", "bytes": .stringConvertible(bytes),
                 "duration_ms": .stringConvertible(Int((elapsed * 1000).rounded())), "sha256": "\(sha256)",
-                "ranges": .stringConvertible(split.map { $0.count + 1 } ?? 1),
+                "connections": .stringConvertible(split.map { $0.count + 1 } ?? 1),
                 "fsync_ms": .stringConvertible(Int((fsyncSeconds * 1000).rounded())),
             ])
         return DownloadResult(

@@ -34,7 +34,12 @@ struct WriteBehind {
     /// Chunks may arrive out of offset order after short replies: a page still missing when its window is
     /// handed over is simply left to the final `fsync`.
     mutating func wrote(_ count: Int, at offset: UInt64) {
-        reached = max(reached, offset + UInt64(count))
+        wroteEverything(below: offset + UInt64(count))
+    }
+
+    /// Records that everything below `offset` has been written (a split download's gap-free prefix).
+    mutating func wroteEverything(below offset: UInt64) {
+        reached = max(reached, offset)
         if reached - handedOver >= window {
             start(handedOver..<reached)
             handedOver = reached

@@ -45,7 +45,7 @@ struct FetchCommand: AsyncParsableCommand {
                 let started = ContinuousClock.now
                 let results = ParallelDownloader.download(
                     set.files.map { DownloadRequest(remotePath: $0.path) }, from: selected.endpoint, into: folder,
-                    options: selected.download, connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip),
+                    options: selected.download, connectionsPerFile: LinkProbe.connectionsPerFile(roundTrip: roundTrip, files: set.files.count),
                     over: connection)
                 let elapsed = (ContinuousClock.now - started).timeInterval
                 var lines: [String] = []

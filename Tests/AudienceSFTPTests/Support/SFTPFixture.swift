@@ -15,8 +15,12 @@ final class SFTPFixture: @unchecked Sendable {
     ///   - keyType: Client key type for ssh-keygen.
     ///   - passphrase: Encrypts the client key and writes the passphrase to a file when set.
     ///   - trustServer: Writes the server's key into known_hosts (otherwise the file is empty).
-    init(keyType: String = "ed25519", passphrase: String? = nil, trustServer: Bool = true) throws {
-        server = try SSHDServer()
+    ///   - sftpSubsystem: sshd's `Subsystem sftp` command (default `internal-sftp`).
+    init(
+        keyType: String = "ed25519", passphrase: String? = nil, trustServer: Bool = true,
+        sftpSubsystem: String = "internal-sftp"
+    ) throws {
+        server = try SSHDServer(sftpSubsystem: sftpSubsystem)
         client = try TemporaryDirectory("sftp-client")
         staging = try TemporaryDirectory("sftp-staging")
         keyPath = try TestKeys.generate(keyType, in: client, passphrase: passphrase ?? "")

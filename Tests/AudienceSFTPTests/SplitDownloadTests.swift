@@ -1,15 +1,16 @@
-import AudienceSFTP
 import Foundation
 import SSHTestSupport
 import Testing
+
+@testable import AudienceSFTP
 
 #if canImport(Glibc)
     import Glibc
 #endif
 
-/// Large files split into byte ranges, each fetched over its own connection into one `.partial`.
+/// Large files split over several connections that share the file's stripes, all writing into one `.partial`.
 @Suite(.timeLimit(.minutes(3)))
-struct RangedDownloadTests {
+struct SplitDownloadTests {
     /// Connections sshd accepted (one "Accepted publickey" line each). sshd may write the line a little after the
     /// client moved on, so this waits up to 3 s for `expected` lines, then a little longer for any extra ones.
     private func acceptedConnections(_ fixture: SFTPFixture, expected: Int) -> Int {
@@ -27,17 +28,40 @@ struct RangedDownloadTests {
 
     @Test func automaticPolicySplitsOnlyLargeFiles() {
         let policy = ConnectionsPerFile.automatic
-        #expect(policy.rangeCount(forSize: 0) == 1)
-        #expect(policy.rangeCount(forSize: 5_000_000) == 1)
-        #expect(policy.rangeCount(forSize: (32 << 20) - 1) == 1)
-        #expect(policy.rangeCount(forSize: 32 << 20) == 2)
-        #expect(policy.rangeCount(forSize: 141_000_000) == 4)
-        #expect(policy.rangeCount(forSize: 173_000_000) == 4)
-        #expect(ConnectionsPerFile.one.rangeCount(forSize: 173_000_000) == 1)
-        #expect(ConnectionsPerFile.exactly(4).rangeCount(forSize: 3) == 3)
+        #expect(policy.connectionCount(forSize: 0) == 1)
+        #expect(policy.connectionCount(forSize: 5_000_000) == 1)
+        #expect(policy.connectionCount(forSize: (32 << 20) - 1) == 1)
+        #expect(policy.connectionCount(forSize: 32 << 20) == 2)
+        #expect(policy.connectionCount(forSize: 141_000_000) == 4)
+        #expect(policy.connectionCount(forSize: 173_000_000) == 4)
+        #expect(ConnectionsPerFile.one.connectionCount(forSize: 173_000_000) == 1)
+        #expect(ConnectionsPerFile.exactly(4).connectionCount(forSize: 3) == 3)
+        #expect(ConnectionsPerFile.two.connectionCount(forSize: (64 << 20) - 1) == 1)
+        #expect(ConnectionsPerFile.two.connectionCount(forSize: 64 << 20) == 2)
+        #expect(ConnectionsPerFile.two.connectionCount(forSize: 1 << 30) == 2)
     }
 
-    @Test func hundredMegabyteFileInFourRangesArrivesIntact() throws {
+    /// Extra connections only speed things up: when none of them can be opened, the first connection fetches
+    /// every stripe and the file still arrives intact.
+    @Test func extraConnectionsThatFailToOpenAreNotAFailure() throws {
+        let fixture = try SFTPFixture()
+        let remote = try fixture.makeRemoteFile("users.csv", bytes: 9_000_001)
+        let connection = try SFTPConnection(endpoint: fixture.endpoint(), retryPolicy: .fast)
+        defer { connection.close() }
+
+        let result = try connection.download(
+            remote, into: fixture.staging.path, as: nil, options: DownloadOptions(),
+            connectionsPerFile: .exactly(3),
+            connect: { throw SFTPError.sessionFailed(host: "127.0.0.1", operation: "connect", message: "refused") })
+
+        #expect(result.bytes == 9_000_001)
+        #expect(result.sha256 == (try Shell.sha256(remote)))
+        #expect(try Shell.sha256(result.localPath) == result.sha256)
+        #expect(fixture.staging.contents() == ["users.csv"])
+        #expect(acceptedConnections(fixture, expected: 1) == 1)
+    }
+
+    @Test func hundredMegabyteFileOverFourConnectionsArrivesIntact() throws {
         let fixture = try SFTPFixture()
         let size = 100 * 1024 * 1024
         let remote = try fixture.makeRemoteFile("users.csv", bytes: size)
@@ -58,8 +82,8 @@ struct RangedDownloadTests {
         #expect(acceptedConnections(fixture, expected: 4) == 4)
     }
 
-    /// Sizes one byte over a range boundary, range boundaries that are not chunk multiples, ranges smaller than
-    /// a chunk, and chunks above OpenSSH's 261,120-byte reply limit (short replies inside every range).
+    /// Sizes one byte over a stripe boundary, stripes that are not chunk multiples, stripes smaller than a
+    /// chunk, and chunks above OpenSSH's 261,120-byte reply limit (short replies inside every stripe).
     @Test(arguments: [
         (2_000_001, 64 * 1024, 16, 2),
         (4 * 1024 * 1024 + 1, 64 * 1024, 16, 4),
@@ -69,21 +93,21 @@ struct RangedDownloadTests {
         (7, 64 * 1024, 16, 4),
         (2, 64 * 1024, 1, 4),
     ])
-    func oddSizesInRangesArriveIntact(size: Int, chunk: Int, inFlight: Int, ranges: Int) throws {
+    func oddSizesInStripesArriveIntact(size: Int, chunk: Int, inFlight: Int, connections: Int) throws {
         let fixture = try SFTPFixture()
         let remote = try fixture.makeRemoteFile("odd.bin", bytes: size)
 
         let options = DownloadOptions(chunkSize: chunk, requestsInFlight: inFlight)
         let results = ParallelDownloader.download(
             [DownloadRequest(remotePath: remote)], from: fixture.endpoint(), into: fixture.staging.path,
-            options: options, connectionsPerFile: .exactly(ranges), retryPolicy: .fast)
+            options: options, connectionsPerFile: .exactly(connections), retryPolicy: .fast)
 
         let result = try results[0].get()
         #expect(result.bytes == UInt64(size))
         #expect(result.sha256 == (try Shell.sha256(remote)))
         #expect(try Shell.sha256(result.localPath) == result.sha256)
         #expect(fixture.staging.contents() == ["odd.bin"])
-        #expect(acceptedConnections(fixture, expected: min(ranges, size)) == min(ranges, size))
+        #expect(acceptedConnections(fixture, expected: min(connections, size)) == min(connections, size))
     }
 
     @Test func remoteFileTruncatedMidwayFailsAndLeavesNothing() throws {
@@ -101,7 +125,7 @@ struct RangedDownloadTests {
             box.done.signal()
         }
         thread.start()
-        // Truncate as soon as the .partial exists: the ranges are being fetched, the final re-stat is not done.
+        // Truncate as soon as the .partial exists: the stripes are being fetched, the final re-stat is not done.
         let deadline = Date().addingTimeInterval(30)
         while access(partialPath, F_OK) != 0 && Date() < deadline {
             usleep(500)
@@ -148,7 +172,7 @@ struct RangedDownloadTests {
         #expect(fixture.staging.contents().isEmpty)
     }
 
-    @Test func sizeLimitIsEnforcedBeforeRangesStart() throws {
+    @Test func sizeLimitIsEnforcedBeforeOtherConnectionsStart() throws {
         let fixture = try SFTPFixture()
         let remote = try fixture.makeRemoteFile("users.csv", bytes: 3_000_000)
 
