@@ -120,23 +120,6 @@ struct DownloadTests {
         #expect(fixture.staging.contents() == ["users.csv"])
     }
 
-    @Test func parallelDownloadUsesOneConnectionPerFile() throws {
-        let fixture = try SFTPFixture()
-        let users = try fixture.makeRemoteFile("users.csv", bytes: 3_000_000)
-        let groups = try fixture.makeRemoteFile("user_groups.csv", bytes: 2_000_001)
-
-        let results = ParallelDownloader.download(
-            [DownloadRequest(remotePath: users), DownloadRequest(remotePath: groups)],
-            from: fixture.endpoint(), into: fixture.staging.path, retryPolicy: .fast)
-
-        #expect(results.count == 2)
-        let first = try results[0].get()
-        let second = try results[1].get()
-        #expect(first.sha256 == (try Shell.sha256(users)))
-        #expect(second.sha256 == (try Shell.sha256(groups)))
-        #expect(fixture.staging.contents() == ["user_groups.csv", "users.csv"])
-    }
-
     /// The readiness check's connection fetches the first file: sshd accepts one login for the open connection
     /// and one for the second file, not three; the open connection stays usable afterwards.
     @Test func parallelDownloadReusesAnOpenConnectionForTheFirstFile() throws {

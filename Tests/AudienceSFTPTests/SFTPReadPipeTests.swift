@@ -39,7 +39,7 @@ struct SFTPReadPipeTests {
     /// A reply that breaks the protocol, or a read the server refuses, ends the download with an error that
     /// names the file, the host and what the server did; nothing is left in staging.
     @Test(arguments: [
-        ("oversize", "the server sent a data reply of 65537 bytes"),
+        ("oversize", "the server sent a data reply of 131073 bytes"),
         ("unknown-id", "which was not sent"),
         ("wrong-type", "the server sent a reply of type 102 to a read request"),
         ("failure", "disk on fire (SFTP status 4)"),

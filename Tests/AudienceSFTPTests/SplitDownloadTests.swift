@@ -113,27 +113,12 @@ struct SplitDownloadTests {
     @Test func remoteFileTruncatedMidwayFailsAndLeavesNothing() throws {
         let fixture = try SFTPFixture()
         let remote = try fixture.makeRemoteFile("users.csv", bytes: 100 * 1024 * 1024)
-        let partialPath = fixture.staging.file("users.csv.partial")
-        let endpoint = fixture.endpoint()
-        let staging = fixture.staging.path
 
-        let box = ResultHolder()
-        let thread = Thread {
-            box.results = ParallelDownloader.download(
-                [DownloadRequest(remotePath: remote)], from: endpoint, into: staging,
-                connectionsPerFile: .exactly(4), retryPolicy: .fast)
-            box.done.signal()
-        }
-        thread.start()
         // Truncate as soon as the .partial exists: the stripes are being fetched, the final re-stat is not done.
-        let deadline = Date().addingTimeInterval(30)
-        while access(partialPath, F_OK) != 0 && Date() < deadline {
-            usleep(500)
-        }
+        let download = BackgroundDownload(fixture, remote)
         #expect(truncate(remote, 10 * 1024 * 1024) == 0)
-        box.done.wait()
+        let results = download.wait()
 
-        let results = try #require(box.results)
         let error = #expect(throws: SFTPError.self) { try results[0].get() }
         switch error {
         case .sizeMismatch?, .remoteOperationFailed?: break
@@ -145,29 +130,13 @@ struct SplitDownloadTests {
     @Test func connectionsKilledMidwayFailAndLeaveNothing() throws {
         let fixture = try SFTPFixture()
         let remote = try fixture.makeRemoteFile("users.csv", bytes: 100 * 1024 * 1024)
-        let partialPath = fixture.staging.file("users.csv.partial")
-        let endpoint = fixture.endpoint()
-        let staging = fixture.staging.path
-        // Slow the transfer down (small requests, few in flight) so the kill lands mid-way.
-        let options = DownloadOptions(chunkSize: 4096, requestsInFlight: 1)
 
-        let box = ResultHolder()
-        let thread = Thread {
-            box.results = ParallelDownloader.download(
-                [DownloadRequest(remotePath: remote)], from: endpoint, into: staging, options: options,
-                connectionsPerFile: .exactly(4), retryPolicy: .fast)
-            box.done.signal()
-        }
-        thread.start()
-        let deadline = Date().addingTimeInterval(30)
-        while access(partialPath, F_OK) != 0 && Date() < deadline {
-            usleep(500)
-        }
+        // Slow the transfer down (small requests, few in flight) so the kill lands mid-way.
+        let download = BackgroundDownload(fixture, remote, options: DownloadOptions(chunkSize: 4096, requestsInFlight: 1))
         usleep(200_000)
         fixture.server.killConnections()
-        box.done.wait()
+        let results = download.wait()
 
-        let results = try #require(box.results)
         #expect(throws: SFTPError.self) { try results[0].get() }
         #expect(fixture.staging.contents().isEmpty)
     }
@@ -198,6 +167,7 @@ struct SplitDownloadTests {
 
         #expect(try results[0].get().sha256 == (try Shell.sha256(users)))
         #expect(try results[1].get().sha256 == (try Shell.sha256(groups)))
+        #expect(fixture.staging.contents() == ["user_groups.csv", "users.csv"])
         #expect(acceptedConnections(fixture, expected: 2) == 2)
     }
 
@@ -214,7 +184,33 @@ struct SplitDownloadTests {
     }
 }
 
-private final class ResultHolder: @unchecked Sendable {
-    var results: [Result<DownloadResult, SFTPError>]?
-    let done = DispatchSemaphore(value: 0)
+/// A download over 4 connections running on its own thread, started and then waited for by a test that
+/// does something to the server in between.
+private final class BackgroundDownload: @unchecked Sendable {
+    private var results: [Result<DownloadResult, SFTPError>]?
+    private let done = DispatchSemaphore(value: 0)
+
+    /// Starts the download and returns once its `.partial` exists (at most 30 s).
+    init(_ fixture: SFTPFixture, _ remote: String, options: DownloadOptions = DownloadOptions()) {
+        let endpoint = fixture.endpoint()
+        let staging = fixture.staging.path
+        let thread = Thread { [self] in
+            results = ParallelDownloader.download(
+                [DownloadRequest(remotePath: remote)], from: endpoint, into: staging, options: options,
+                connectionsPerFile: .exactly(4), retryPolicy: .fast)
+            done.signal()
+        }
+        thread.start()
+        let partialPath = fixture.staging.file((remote as NSString).lastPathComponent + ".partial")
+        let deadline = Date().addingTimeInterval(30)
+        while access(partialPath, F_OK) != 0 && Date() < deadline {
+            usleep(500)
+        }
+    }
+
+    /// Waits for the download to end.
+    func wait() -> [Result<DownloadResult, SFTPError>] {
+        done.wait()
+        return results ?? []
+    }
 }

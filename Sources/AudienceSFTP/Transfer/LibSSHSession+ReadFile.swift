@@ -52,14 +52,12 @@ extension LibSSHSession {
         // stream out of step: the `sftp_close` above would wait behind them, or for a packet that never comes.
         var inStep = false
         defer { if !inStep { abandon() } }
-        let chunk = UInt64(options.chunkSize)
+        var sizing = ReadSizing(options)
         let buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: options.chunkSize, alignment: 64)
         defer { buffer.deallocate() }
         var pipe = try SFTPReadPipe(session: self, sftp: sftp, file: file, path: path)
         var pending: [UInt32: (offset: UInt64, length: UInt32)] = [:]
         pending.reserveCapacity(options.requestsInFlight * 2)
-        // Refill in batches, several requests per SSH packet, once this many slots are free.
-        let refillBatch = max(1, options.requestsInFlight / 4)
         var knownEnd = info.size
         var nextOffset: UInt64 = 0
         var received: UInt64 = 0
@@ -75,10 +73,12 @@ extension LibSSHSession {
         }
 
         while true {
-            if pending.count + refillBatch <= options.requestsInFlight || pending.isEmpty {
+            // Refill in batches, several requests per SSH packet.
+            let inFlight = sizing.requestsInFlight
+            if pending.count + sizing.refillBatch <= inFlight || pending.isEmpty {
                 if let schedule {
                     // Keep the pipe full from claimed stripes, claiming the next one when this one is all requested.
-                    while pending.count < options.requestsInFlight {
+                    while pending.count < inFlight {
                         if nextOffset >= stripe.upperBound {
                             guard !allClaimed, let next = schedule.claim() else {
                                 allClaimed = true
@@ -89,15 +89,15 @@ extension LibSSHSession {
                             unwritten[next.lowerBound] = UInt64(next.count)
                             claimed += UInt64(next.count)
                         }
-                        let length = min(chunk, stripe.upperBound - nextOffset)
+                        let length = min(sizing.chunk, stripe.upperBound - nextOffset)
                         request(nextOffset, UInt32(length))
                         nextOffset += length
                     }
                 } else {
                     // The whole file: up to the known size, plus one request at or past it to observe end of file.
-                    while endOfFile == nil && pending.count < options.requestsInFlight && nextOffset <= knownEnd {
-                        request(nextOffset, UInt32(chunk))
-                        nextOffset += chunk
+                    while endOfFile == nil && pending.count < inFlight && nextOffset <= knownEnd {
+                        request(nextOffset, UInt32(sizing.chunk))
+                        nextOffset += sizing.chunk
                     }
                 }
             }
@@ -136,7 +136,13 @@ extension LibSSHSession {
             knownEnd = max(knownEnd, end)
             progress()
             if UInt32(count) < head.length {
-                request(end, head.length - UInt32(count))
+                // A short reply before the end of the file or stripe shows the server's reply limit.
+                if end < (schedule?.stripe(containing: head.offset).upperBound ?? knownEnd) {
+                    sizing.observe(requested: UInt64(head.length), received: UInt64(count))
+                }
+                for piece in sizing.pieces(from: end, length: UInt64(head.length) - UInt64(count)) {
+                    request(piece.offset, piece.length)
+                }
             }
             if let schedule {
                 let owner = schedule.stripe(containing: head.offset)

@@ -47,6 +47,20 @@ final class PartialFile {
         }
     }
 
+    /// Reserves disk space for `size` bytes before the download starts, so a full disk fails the download at
+    /// once with a clear message instead of after gigabytes, and the file is laid out in few extents.
+    /// File systems that cannot reserve space (EOPNOTSUPP) are not an error.
+    func reserve(_ size: UInt64) throws {
+        guard size > 0 else { return }
+        if audience_reserve(fd, Int64(size)) == 0 { return }
+        let code = errno
+        if code == ENOSPC || code == EDQUOT || code == EFBIG {
+            throw SFTPError.localIO(
+                path: partialPath, operation: "reserve \(size) bytes for",
+                message: String(cString: strerror(code)))
+        }
+    }
+
     /// Asks the kernel to start writing `range` to disk now, without waiting for it (see ``WriteBehind``).
     ///
     /// A hint only: the `fsync` in ``commit()`` is what makes the data durable, so a failure is ignored.

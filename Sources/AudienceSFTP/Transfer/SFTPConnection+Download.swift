@@ -14,7 +14,7 @@ extension SFTPConnection {
     ///   - remotePath: File on the server.
     ///   - stagingDirectory: Existing local directory for the `.partial` and final file.
     ///   - fileName: Local name, default the last component of `remotePath`.
-    ///   - options: Chunk size, requests in flight and the size limit (default 64 KiB x 32, 2 GiB).
+    ///   - options: Chunk size, requests in flight and the size limit (default 128 KiB x 16, 2 GiB).
     /// - Returns: Byte count, SHA-256 and the remote size and modification time.
     /// - Throws: ``SFTPError``: `remoteFileMissing`, `fileTooLarge`, `timeout`, `sizeMismatch`, `localIO`,
     ///   `remoteOperationFailed`.
@@ -78,6 +78,7 @@ extension SFTPConnection {
                     opened: { info in
                         let file = try PartialFile(finalPath: finalPath)
                         partial = file
+                        try file.reserve(info.size)
                         let hash = try HashBehind(path: file.partialPath)
                         hashBehind = hash
                         let count = info.isRegular ? connectionsPerFile.connectionCount(forSize: info.size) : 1

@@ -12,7 +12,7 @@ import Foundation
 /// any offset is known without a lookup, and a read request is never allowed to cross a stripe boundary.
 /// Thread-safe.
 final class StripeSchedule: @unchecked Sendable {
-    /// Default stripe: 4 MiB, two pipelines' worth at 64 KiB x 32 requests in flight.
+    /// Default stripe: 4 MiB, two pipelines' worth at 128 KiB x 16 requests in flight.
     static let defaultStripeSize: UInt64 = 4 << 20
 
     /// Bytes in the file.
@@ -51,6 +51,13 @@ final class StripeSchedule: @unchecked Sendable {
         let stripe = nextStart..<min(nextStart + stripeSize, size)
         nextStart = stripe.upperBound
         return stripe
+    }
+
+    /// Whether every stripe has been claimed (a connection that opens late has nothing left to do).
+    var allClaimed: Bool {
+        lock.lock()
+        defer { lock.unlock() }
+        return nextStart >= size
     }
 
     /// The stripe that holds `offset`.

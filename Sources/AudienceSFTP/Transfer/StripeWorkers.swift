@@ -75,6 +75,8 @@ final class StripeWorkers: @unchecked Sendable {
                     return
                 }
                 defer { connection.close() }
+                // The other connections may have claimed every stripe while this one was logging in.
+                guard !schedule.allClaimed else { return }
                 do {
                     try connection.fetch(
                         remotePath, schedule: schedule, expected: expected, options: options, workers: workers)
