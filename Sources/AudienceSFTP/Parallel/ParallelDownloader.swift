@@ -68,12 +68,17 @@ public enum ParallelDownloader {
         let connect: @Sendable () throws -> SFTPConnection = {
             try SFTPConnection(endpoint: endpoint, retryPolicy: retryPolicy, logger: logger)
         }
+        // A split file's extra connections are an optimisation: one attempt each, so a server that allows
+        // fewer sessions does not make the download wait out the retries of connections it does not need.
+        let connectExtra: @Sendable () throws -> SFTPConnection = {
+            try SFTPConnection(endpoint: endpoint, retryPolicy: .none, logger: logger)
+        }
         @Sendable func fetch(_ request: DownloadRequest, over connection: SFTPConnection) -> Result<DownloadResult, SFTPError> {
             do {
                 return .success(
                     try connection.download(
                         request.remotePath, into: stagingDirectory, as: request.fileName, options: options,
-                        connectionsPerFile: connectionsPerFile, connect: connect))
+                        connectionsPerFile: connectionsPerFile, connect: connectExtra))
             } catch let error as SFTPError {
                 return .failure(error)
             } catch {
