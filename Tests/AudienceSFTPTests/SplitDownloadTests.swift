@@ -55,6 +55,7 @@ struct SplitDownloadTests {
             connect: { throw SFTPError.sessionFailed(host: "127.0.0.1", operation: "connect", message: "refused") })
 
         #expect(result.bytes == 9_000_001)
+        #expect(result.connections == 1)
         #expect(result.sha256 == (try Shell.sha256(remote)))
         #expect(try Shell.sha256(result.localPath) == result.sha256)
         #expect(fixture.staging.contents() == ["users.csv"])
@@ -72,6 +73,8 @@ struct SplitDownloadTests {
 
         let result = try results[0].get()
         let expected = try Shell.sha256(remote)
+        // Connections that log in after every stripe is claimed fetch nothing (timing), so not always 4.
+        #expect((2...4).contains(result.connections))
         #expect(result.bytes == UInt64(size))
         #expect(result.remoteSize == UInt64(size))
         #expect(result.sha256 == expected)

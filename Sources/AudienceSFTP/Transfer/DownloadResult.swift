@@ -9,10 +9,12 @@ public struct DownloadResult: Sendable, Hashable {
     public var sha256: String
     public var remoteSize: UInt64
     public var remoteModified: Date
+    /// SFTP connections that fetched part of the file (more than 1 when it was split).
+    public var connections: Int
 
     public init(
         remotePath: String, localPath: String, bytes: UInt64, sha256: String, remoteSize: UInt64,
-        remoteModified: Date
+        remoteModified: Date, connections: Int = 1
     ) {
         self.remotePath = remotePath
         self.localPath = localPath
@@ -20,5 +22,6 @@ public struct DownloadResult: Sendable, Hashable {
         self.sha256 = sha256
         self.remoteSize = remoteSize
         self.remoteModified = remoteModified
+        self.connections = connections
     }
 }

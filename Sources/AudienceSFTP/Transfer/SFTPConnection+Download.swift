@@ -140,16 +140,17 @@ extension SFTPConnection {
         }
         let bytes = split == nil ? outcome.bytes : outcome.info.size
         let elapsed = (ContinuousClock.now - started).seconds
+        let connections = 1 + (split?.fetchingCount ?? 0)
         logger.info(
             "file downloaded",
             metadata: [
                 "event": "file.download", "file": "\(remotePath)", "bytes": .stringConvertible(bytes),
                 "duration_ms": .stringConvertible(Int((elapsed * 1000).rounded())), "sha256": "\(sha256)",
-                "connections": .stringConvertible(split.map { $0.count + 1 } ?? 1),
+                "connections": .stringConvertible(connections),
                 "fsync_ms": .stringConvertible(Int((fsyncSeconds * 1000).rounded())),
             ])
         return DownloadResult(
             remotePath: remotePath, localPath: finalPath, bytes: bytes, sha256: sha256,
-            remoteSize: outcome.info.size, remoteModified: outcome.info.modified)
+            remoteSize: outcome.info.size, remoteModified: outcome.info.modified, connections: connections)
     }
 }

@@ -45,6 +45,7 @@ final class StripeWorkers: @unchecked Sendable {
     private let group = DispatchGroup()
     private let lock = NSLock()
     private var error: Error?
+    private var fetching = 0
 
     private init(partial: PartialFile, count: Int) {
         self.partial = partial
@@ -77,6 +78,7 @@ final class StripeWorkers: @unchecked Sendable {
                 defer { connection.close() }
                 // The other connections may have claimed every stripe while this one was logging in.
                 guard !schedule.allClaimed else { return }
+                workers.startedFetching()
                 do {
                     try connection.fetch(
                         remotePath, schedule: schedule, expected: expected, options: options, workers: workers)
@@ -88,6 +90,19 @@ final class StripeWorkers: @unchecked Sendable {
             thread.start()
         }
         return workers
+    }
+
+    private func startedFetching() {
+        lock.lock()
+        fetching += 1
+        lock.unlock()
+    }
+
+    /// Extra connections that logged in and went on to fetch stripes.
+    var fetchingCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return fetching
     }
 
     /// Records `error` unless an earlier one was recorded; the other connections stop at their next reply.
