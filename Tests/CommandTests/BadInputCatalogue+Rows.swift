@@ -90,5 +90,10 @@ extension BadInput {
             id: "groups-missing-column", summary: "user_groups.csv without a group column",
             users: users(""), groups: text("user_id,team\nu1,Eng\n"), status: 65,
             message: "user_groups.csv:1: required column 'group_name' is missing"),
+        BadInput(
+            id: "groups-trailing-delimiter-header", summary: "user_groups.csv with a trailing comma on the header only",
+            users: users(""), groups: text("user_id,group_name,\nu1,Eng\nu2,Eng\nu3,Eng\n"), status: 0,
+            message: "user_groups.csv:2: row has 2 fields but the header has 3; the header line ends with a comma: remove the trailing comma",
+            export: .contains("u1@x.com,A,A,")),
     ]
 }

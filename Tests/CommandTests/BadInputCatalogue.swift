@@ -153,6 +153,10 @@ extension BadInput {
             users: text("user_id,email,first_name,last_name,\nu1,u1@x.com,A,A,\nu2,u2@x.com,B,B,\nu3,u3@x.com,C,C,\nu4,u4@x.com,D,D,\n"),
             status: 0, message: "1 added, 0 updated, 0 removed, 3 unchanged, 0 rejected", export: .contains("u4@x.com,D,D")),
         BadInput(
+            id: "trailing-delimiter-header", summary: "a trailing comma on the header only",
+            users: text("user_id,email,first_name,last_name,\n" + baseRows + "u4,u4@x.com,D,D\n"), status: 0,
+            message: "users.csv:2: row has 4 fields but the header has 5; the header line ends with a comma: remove the trailing comma"),
+        BadInput(
             id: "short-row", summary: "a row with a missing field", users: users("u4,u4@x.com,D\n"), status: 0,
             message: "users.csv:5: row has 3 fields but the header has 4", export: .lacks("u4@x.com")),
         BadInput(

@@ -47,33 +47,19 @@ struct SyncNetworkFailureTests {
     }
 
     @Test func connectionKilledMidDownloadLeavesNoPartialAndARetryAfterRestartSucceeds() throws {
-        let fixture = try SyncFixture()
-        let bytes = try BigExport.write(to: fixture.remotePath("users.csv"))
-        try fixture.writeConfig()
-
-        let run = try CLIProcess(["sync", "--config", fixture.configPath])
-        // Poll tightly: on loopback the whole file may take well under a second.
-        var partialSeen = false
-        let limit = ContinuousClock.now + .seconds(30)
-        while ContinuousClock.now < limit, run.isRunning {
-            if fixture.stagedFiles().contains(where: { $0.hasSuffix("users.csv.partial") }) {
-                partialSeen = true
-                break
-            }
-            usleep(1_000)
-        }
+        let sync = try MidDownloadSync()
+        let fixture = sync.fixture
         // Freeze first so the transfer stops at once, kill the connections, then take the listener down too so
         // the run cannot reconnect.
         fixture.server.freezeConnections()
         fixture.server.killConnections()
         fixture.server.stop()
-        let result = try run.wait(limit: .seconds(30))
+        let result = try sync.run.wait(limit: .seconds(30))
 
-        try #require(partialSeen, "no users.csv.partial appeared under staging (\(bytes) bytes): \(result)")
+        try #require(sync.partialSeen, "no users.csv.partial appeared under staging (\(sync.bytes) bytes): \(result)")
         #expect([69, 74, 75].contains(result.status), "\(result)")
         #expect(result.stderr.contains("audience-sync: acme: "), "\(result)")
-        let leftovers = fixture.stagedFiles().filter { $0.hasSuffix(".partial") }
-        #expect(leftovers.isEmpty, "left behind: \(leftovers)")
+        #expect(sync.partials.isEmpty, "left behind: \(sync.partials)")
         #expect(try fixture.memberCount() == 0)
 
         try fixture.server.restart()
@@ -86,44 +72,32 @@ struct SyncNetworkFailureTests {
     }
 
     @Test func runKilledMidDownloadIsCleanedUpByTheNextRun() throws {
-        let fixture = try SyncFixture()
-        try BigExport.write(to: fixture.remotePath("users.csv"))
-        try fixture.writeConfig()
-        let run = try CLIProcess(["sync", "--config", fixture.configPath])
-        let downloading = eventually(within: .seconds(30)) {
-            !run.isRunning || fixture.stagedFiles().contains { $0.hasSuffix("users.csv.partial") }
-        }
+        let sync = try MidDownloadSync()
         // SIGKILL, as the OOM killer or `systemctl kill` would: the run gets no chance to clean up.
-        run.signal(SIGKILL)
-        let killed = try run.wait(limit: .seconds(10))
-        try #require(downloading && killed.status == 128 + SIGKILL, "\(killed)")
+        sync.run.signal(SIGKILL)
+        let killed = try sync.run.wait(limit: .seconds(10))
+        try #require(sync.partialSeen && killed.status == 128 + SIGKILL, "\(killed)")
 
-        let next = try fixture.sync(limit: .seconds(45))
+        let next = try sync.fixture.sync(limit: .seconds(45))
 
         #expect(next.status == 0, "\(next)")
-        #expect(try fixture.export() == SyncFixture.expectedExport())
-        #expect(fixture.stagedFiles().isEmpty, "\(fixture.stagedFiles())")
+        #expect(try sync.fixture.export() == SyncFixture.expectedExport())
+        #expect(sync.fixture.stagedFiles().isEmpty, "\(sync.fixture.stagedFiles())")
     }
 }
 
 extension SyncNetworkFailureTests {
     @Test(arguments: [SIGTERM, SIGINT])
     func signalMidDownloadExitsWithTheSignalAndLeavesNoPartial(_ signalNumber: Int32) throws {
-        let fixture = try SyncFixture()
-        try BigExport.write(to: fixture.remotePath("users.csv"))
-        try fixture.writeConfig()
-        let run = try CLIProcess(["sync", "--config", fixture.configPath])
-        let downloading = eventually(within: .seconds(30)) {
-            !run.isRunning || fixture.stagedFiles().contains { $0.hasSuffix("users.csv.partial") }
-        }
+        let sync = try MidDownloadSync()
         // systemd's stop (or TimeoutStartSec) sends SIGTERM; a terminal's Ctrl-C sends SIGINT.
-        run.signal(signalNumber)
-        let stopped = try run.wait(limit: .seconds(10))
-        try #require(downloading, "\(stopped)")
+        sync.run.signal(signalNumber)
+        let stopped = try sync.run.wait(limit: .seconds(10))
+        try #require(sync.partialSeen, "\(stopped)")
         #expect(stopped.status == 128 + signalNumber, "\(stopped)")
         #expect(stopped.stderr.contains("interrupted by"), "\(stopped)")
-        #expect(!fixture.stagedFiles().contains { $0.hasSuffix(".partial") }, "\(fixture.stagedFiles())")
-        #expect(try fixture.memberCount() == 0)
+        #expect(sync.partials.isEmpty, "\(sync.fixture.stagedFiles())")
+        #expect(try sync.fixture.memberCount() == 0)
     }
 }
 

@@ -1,7 +1,7 @@
-// libFuzzer entry point for the CSV reader and the users.csv row validator.
+// libFuzzer entry point for the CSV reader, the users.csv row validator and the user_groups.csv scanner.
 //
 // Not a SwiftPM target: deploy/dev/fuzz.sh compiles it with `swiftc -sanitize=fuzzer,address`
-// together with the AudienceCSV module and the few AudienceCore files the validator needs, so
+// together with the AudienceCSV module and the few AudienceCore files the scanners need, so
 // the normal `swift build` neither builds nor waits for it.
 //
 // Every input must end in records or a positioned error. Anything else traps, and libFuzzer
@@ -43,6 +43,7 @@ public func fuzzOneInput(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
         }
     }
     ValidatorCheck.run(bytes, shape: shape)
+    MembershipCheck.run(bytes, shape: shape)
     return 0
 }
 

@@ -28,11 +28,18 @@ struct InputShape {
     /// oversized fields, split by hand (LF, CRLF and lone CR end a record; empty lines are
     /// skipped). `nil` when the input is outside that easy class.
     func plainSplit(fieldLimit: Int, recordLimit: Int) -> [[[UInt8]]]? {
+        plainRecords(fieldLimit: fieldLimit, recordLimit: recordLimit)?.map(\.fields)
+    }
+
+    /// ``plainSplit(fieldLimit:recordLimit:)`` with each record's physical line number (1-based;
+    /// CRLF counts once, skipped empty lines count too).
+    func plainRecords(fieldLimit: Int, recordLimit: Int) -> [(line: Int, fields: [[UInt8]])]? {
         var body = bytes[...]
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
         if startsWithWideBOM || body.contains(0x22) || body.contains(0x00) { return nil }
         if String(validating: body, as: UTF8.self) == nil { return nil }
-        var records: [[[UInt8]]] = []
+        var records: [(line: Int, fields: [[UInt8]])] = []
+        var line = 1
         var index = body.startIndex
         while index < body.endIndex {
             var end = index
@@ -41,12 +48,13 @@ struct InputShape {
                 if end - index > recordLimit { return nil }
                 let fields = body[index..<end].split(separator: 0x2C, omittingEmptySubsequences: false).map(Array.init)
                 if fields.contains(where: { $0.count > fieldLimit }) { return nil }
-                records.append(fields)
+                records.append((line, fields))
             }
             index = end
             if index < body.endIndex {
                 let terminator = body[index]
                 index += 1
+                line += 1
                 if terminator == 0x0D && index < body.endIndex && body[index] == 0x0A { index += 1 }
             }
         }

@@ -16,23 +16,11 @@ public final class BannerThenCloseServer: @unchecked Sendable {
 
     /// Listens on a free port; every connection gets `banner` and is closed.
     ///
-    /// - Throws: ``Shell/Failure`` when the socket cannot listen.
+    /// - Throws: ``Sockets/ListenFailure`` when the socket cannot listen.
     public init(banner: String = "SSH-2.0-OpenSSH_9.2p1 Debian-2\r\n") throws {
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = Sockets.loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let fd = listener
-        let rc = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0, listen(fd, 16) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        guard rc == 0 else {
-            close(fd)
-            throw Shell.Failure(command: "listen", status: errno, output: "")
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        let (fd, port) = try Sockets.listenOnLoopback(backlog: 16)
+        listener = fd
+        self.port = port
         let bytes = Array(banner.utf8)
         Thread.detachNewThread { [self] in
             while true {

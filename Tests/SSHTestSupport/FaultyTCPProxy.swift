@@ -23,25 +23,11 @@ public final class FaultyTCPProxy: @unchecked Sendable {
     /// Listens on a free port and forwards each connection to 127.0.0.1:`target`.
     ///
     /// - Parameter bytesPerSecond: Limit for each direction of each connection; `nil` forwards at full speed.
-    /// - Throws: ``Shell/Failure`` when the socket cannot listen.
+    /// - Throws: ``Sockets/ListenFailure`` when the socket cannot listen.
     public init(forwardingTo target: Int, bytesPerSecond: Int? = nil) throws {
         self.target = target
         self.bytesPerSecond = bytesPerSecond
-        listener = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = Sockets.loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let fd = listener
-        let rc = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0, listen(fd, 16) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        guard rc == 0 else {
-            close(fd)
-            throw Shell.Failure(command: "proxy listen", status: errno, output: "")
-        }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (listener, port) = try Sockets.listenOnLoopback(backlog: 16)
         Thread.detachNewThread { [self] in acceptLoop() }
     }
 

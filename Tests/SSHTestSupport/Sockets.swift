@@ -11,20 +11,9 @@ public final class SilentTCPServer: @unchecked Sendable {
 
     /// Binds a free port and listens; closed in `deinit`.
     ///
-    /// - Throws: ``Shell/Failure`` when the socket cannot listen.
+    /// - Throws: ``Sockets/ListenFailure`` when the socket cannot listen.
     public init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        self.fd = fd
-        var address = Sockets.loopback(port: 0)
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let rc = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0, listen(fd, 8) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
-            }
-        }
-        guard rc == 0 else { throw Shell.Failure(command: "listen", status: errno, output: "") }
-        port = Int(UInt16(bigEndian: address.sin_port))
+        (fd, port) = try Sockets.listenOnLoopback(backlog: 8)
     }
 
     deinit {
@@ -39,22 +28,52 @@ public func closedPort() throws -> Int {
 
 /// Loopback socket helpers.
 public enum Sockets {
-    /// A port on 127.0.0.1 that was free a moment ago.
+    /// A loopback listener that could not be set up: which call failed, and why.
+    public struct ListenFailure: Error, CustomStringConvertible {
+        /// The failing call: `socket`, `bind`, `listen` or `getsockname`.
+        public var call: String
+        public var errno: Int32
+        public var description: String {
+            "listening on 127.0.0.1 failed in \(call)(): \(String(cString: strerror(errno))) (errno \(errno))"
+        }
+    }
+
+    /// Opens a TCP socket listening on 127.0.0.1 on a port the kernel picks.
     ///
-    /// - Throws: ``Shell/Failure`` when binding fails.
-    public static func freePort() throws -> Int {
+    /// The listeners the tests start (silent, banner-then-close, proxy) differ only in what they do after this.
+    ///
+    /// - Parameter backlog: Connections the kernel completes before anyone accepts them.
+    /// - Returns: The listening descriptor, which the caller closes, and its port.
+    /// - Throws: ``ListenFailure`` naming the call that failed; no descriptor is left open then.
+    public static func listenOnLoopback(backlog: Int32 = 16) throws -> (fd: Int32, port: Int) {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        defer { close(fd) }
+        guard fd >= 0 else { throw ListenFailure(call: "socket", errno: errno) }
         var address = loopback(port: 0)
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> Int32 in
-                guard bind(fd, pointer, length) == 0 else { return -1 }
-                return getsockname(fd, pointer, &length)
+        let failed = withUnsafeMutablePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { pointer -> String? in
+                if bind(fd, pointer, length) != 0 { return "bind" }
+                if listen(fd, backlog) != 0 { return "listen" }
+                if getsockname(fd, pointer, &length) != 0 { return "getsockname" }
+                return nil
             }
         }
-        guard bound == 0 else { throw Shell.Failure(command: "bind", status: errno, output: "") }
-        return Int(UInt16(bigEndian: address.sin_port))
+        if let failed {
+            // Read errno before close() can overwrite it.
+            let failure = ListenFailure(call: failed, errno: errno)
+            close(fd)
+            throw failure
+        }
+        return (fd, Int(UInt16(bigEndian: address.sin_port)))
+    }
+
+    /// A port on 127.0.0.1 that was free a moment ago.
+    ///
+    /// - Throws: ``ListenFailure`` when no socket can be bound.
+    public static func freePort() throws -> Int {
+        let (fd, port) = try listenOnLoopback(backlog: 1)
+        close(fd)
+        return port
     }
 
     /// True when a TCP connection to 127.0.0.1:`port` succeeds.

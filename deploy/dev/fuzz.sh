@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Fuzzes the CSV reader and the users.csv validator with libFuzzer (Tests/Fuzz/).
+# Fuzzes the CSV reader, the users.csv validator and the user_groups.csv scanner with libFuzzer (Tests/Fuzz/).
 #
 #   deploy/dev/fuzz.sh                  # CI size: 60 s of fuzzing
 #   deploy/dev/fuzz.sh --seconds 3600   # a long run
@@ -7,7 +7,7 @@
 #   FUZZ_SEED=0 deploy/dev/fuzz.sh ...  # a random seed (default 1: CI explores the same inputs each run)
 #
 # The harness is built with swiftc -sanitize=fuzzer,address in .build-fuzz/ (untracked), from
-# AudienceCSV plus the few AudienceCore files the validator needs, so GRDB and the normal
+# AudienceCSV plus the few AudienceCore files the scanners need, so GRDB and the normal
 # `swift build` are not involved. Exits non-zero on any crash, failed check, timeout or OOM;
 # the input is saved in .build-fuzz/artifacts/ (move it into a regression test).
 set -euo pipefail
@@ -28,10 +28,13 @@ work=.build-fuzz
 mkdir -p "$work/obj" "$work/corpus" "$work/artifacts"
 flags=(-O -parse-as-library -sanitize=fuzzer,address -g)
 
-# The validator's files: the header layout, the row checker and what they use; none needs GRDB.
+# The scanners' files: the header layout, the row checker, the membership scanner and what they use;
+# none needs GRDB.
 core=(
     Sources/AudienceCore/Schema/Attribute.swift
     Sources/AudienceCore/Schema/FileLayout.swift
+    Sources/AudienceCore/Snapshot/GroupTable.swift
+    Sources/AudienceCore/Snapshot/MembershipScanner.swift
     Sources/AudienceCore/Snapshot/RowIndexBuilder.swift
     Sources/AudienceCore/Snapshot/UserColumns.swift
     Sources/AudienceCore/Snapshot/UserRow.swift

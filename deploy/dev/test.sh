@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 deploy/dev/install-deps.sh
-# 60 s of libFuzzer over the CSV reader and validator (~1 min more to build the harness).
+# 60 s of libFuzzer over the CSV reader, the users.csv validator and the user_groups.csv scanner
+# (~1 min more to build the harness).
 deploy/dev/fuzz.sh --seconds 60
 swift build --build-tests
 log=$(mktemp)

@@ -43,8 +43,9 @@ public struct ManualLists {
                 dataRows += 1
                 let email = current["email"]!
                 if record.count != current.width {
-                    rejections.append(Rejection(file: file, line: record.line, column: nil,
-                        reason: "row has \(record.count) fields but the header has \(current.width)"))
+                    rejections.append(
+                        Rejection(
+                            file: file, line: record.line, column: nil, reason: current.widthMismatch(fields: record.count)))
                     return
                 }
                 if let problem = record.withField(email, { FieldRules.emailProblem($0) }) {

@@ -52,6 +52,20 @@ struct FileLayout {
 
     subscript(_ name: String) -> Int? { index[name] }
 
+    /// Why a row with `fields` fields does not fit this header, for a rejection.
+    ///
+    /// A header ending in commas (`user_id,email,first_name,last_name,`, as some spreadsheet exports write
+    /// it) has empty columns that correctly written rows do not fill: every row is then rejected although
+    /// only the header is wrong, so the reason says what to fix.
+    func widthMismatch(fields: Int) -> String {
+        let reason = "row has \(fields) fields but the header has \(width)"
+        let empty = names.reversed().prefix { $0.isEmpty }.count
+        guard empty > 0, (width - empty)..<width ~= fields else { return reason }
+        return empty == 1
+            ? reason + "; the header line ends with a comma: remove the trailing comma"
+            : reason + "; the header line ends with \(empty) commas: remove the trailing commas"
+    }
+
     /// A 1-based column number and its header name, for rejection reasons.
     func label(_ column: Int) -> String {
         column < names.count ? "column \(column + 1) (\(names[column]))" : "column \(column + 1)"

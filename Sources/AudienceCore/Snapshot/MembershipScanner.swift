@@ -42,7 +42,7 @@ struct MembershipScanner {
                         Rejection(file: file, line: record.line, column: column.map { $0 + 1 }, reason: reason))
                 }
                 if record.count != current.width {
-                    return reject(nil, "row has \(record.count) fields but the header has \(current.width)")
+                    return reject(nil, current.widthMismatch(fields: record.count))
                 }
                 if let issue = record.issue { return reject(issue.column - 1, issue.reason) }
                 for column in [userColumn, keyColumn] where record.withField(column, { FieldRules.trimmed($0).isEmpty }) {
@@ -97,8 +97,8 @@ struct MembershipScanner {
                 let nameColumn = current["group_name"]
                 if record.count != current.width {
                     rejections.append(
-                        Rejection(file: file, line: record.line, column: nil,
-                            reason: "row has \(record.count) fields but the header has \(current.width)"))
+                        Rejection(
+                            file: file, line: record.line, column: nil, reason: current.widthMismatch(fields: record.count)))
                     return
                 }
                 if record.withField(keyColumn, { FieldRules.trimmed($0).isEmpty }) {

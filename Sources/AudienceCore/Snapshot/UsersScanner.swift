@@ -144,7 +144,7 @@ final class UserRowChecker {
             return row
         }
         if record.count != layout.width {
-            return reject(nil, "row has \(record.count) fields but the header has \(layout.width)")
+            return reject(nil, layout.widthMismatch(fields: record.count))
         }
         if let issue = record.issue { return reject(issue.column - 1, issue.reason) }
         for column in columns.required {
