@@ -72,4 +72,40 @@ struct GroupSyncTests {
             (error as? ValidationError)?.description.contains("required column 'group_name' is missing") == true
         }
     }
+
+    /// A rejected user_groups.csv row keeps its person's memberships exactly as stored (as a rejected
+    /// users.csv row keeps the person), whatever made it bad; people with good rows are synced as usual.
+    @Test(arguments: [
+        "1\n",  // too few fields
+        "1,Eng,extra\n",  // too many fields
+        "1,\n",  // empty group
+        "1,\"Eng\"x\n",  // text after a closing quote
+    ])
+    func aRejectedRowKeepsItsPersonsMemberships(badRow: String) throws {
+        let space = try Workspace()
+        let users = usersCSV(["1:a@x.com:A:A", "2:b@x.com:B:B", "3:c@x.com:C:C"])
+        try space.sync(users: users, groups: "user_id,group_name\n1,Eng\n1,Ops\n2,Eng\n3,Eng\n")
+
+        let report = try space.sync(users: users, groups: "user_id,group_name\n" + badRow + "2,Sales\n")
+
+        #expect(report.counts.rejected == 1)
+        #expect(report.counts.membershipsRemoved == 2, "2 leaves Eng, 3 leaves Eng; 1 keeps Eng and Ops")
+        #expect(try space.export() == ["a@x.com,A,A,Eng;Ops,acme", "b@x.com,B,B,Sales,acme", "c@x.com,C,C,,acme"])
+    }
+
+    /// A rejected row without a user_id could have been anyone's: no membership is removed that run,
+    /// while new ones are still added and removed members still lose theirs.
+    @Test func aRejectedRowWithoutAUserIDKeepsEveryonesMemberships() throws {
+        let space = try Workspace()
+        try space.sync(
+            users: usersCSV(["1:a@x.com:A:A", "2:b@x.com:B:B", "3:c@x.com:C:C"]),
+            groups: "user_id,group_name\n1,Eng\n2,Eng\n3,Eng\n")
+
+        let report = try space.sync(
+            users: usersCSV(["1:a@x.com:A:A", "2:b@x.com:B:B"]), groups: "user_id,group_name\n ,Eng\n2,Sales\n")
+
+        #expect(report.counts.rejected == 1)
+        #expect(report.counts.removed == 1)
+        #expect(try space.export() == ["a@x.com,A,A,Eng,acme", "b@x.com,B,B,Eng;Sales,acme"])
+    }
 }

@@ -94,6 +94,6 @@ extension BadInput {
             id: "groups-trailing-delimiter-header", summary: "user_groups.csv with a trailing comma on the header only",
             users: users(""), groups: text("user_id,group_name,\nu1,Eng\nu2,Eng\nu3,Eng\n"), status: 0,
             message: "user_groups.csv:2: row has 2 fields but the header has 3; the header line ends with a comma: remove the trailing comma",
-            export: .contains("u1@x.com,A,A,")),
+            export: .contains("u1@x.com,A,A,Eng,")),
     ]
 }

@@ -156,6 +156,7 @@ public struct DirectorySync {
                 clock.lap("apply.members")
             }
             var newPairs: [UInt64]?
+            var keepMemberships = diff.protected
             if let scan {
                 let (result, table) = try scan.wait()
                 groups = table
@@ -167,13 +168,20 @@ public struct DirectorySync {
                 }
                 rejections.append(contentsOf: result.rejections)
                 newPairs = result.pairs
+                keepMemberships.formUnion(result.protectedMembers)
+                if result.unidentifiedRejects > 0 {
+                    // Whose memberships the row held is unknown: keep those of everyone who stays a member.
+                    for pair in current where !diff.removals.binarySearchContains(PackedMembership.member(pair)) {
+                        keepMemberships.insert(PackedMembership.member(pair))
+                    }
+                }
                 clock.lap("memberships.scan")
             }
             if let path = request.catalogPath {
                 rejections.append(contentsOf: try scanner.scanCatalog(path: path, file: names["catalog"]!, groups: &groups))
             }
             let memberships = MembershipDiff(
-                current: current, new: newPairs, protected: diff.protected, removedMembers: diff.removals, groups: groups)
+                current: current, new: newPairs, protected: keepMemberships, removedMembers: diff.removals, groups: groups)
             counts.added = diff.added
             counts.updated = diff.updated
             counts.removed = diff.removals.count

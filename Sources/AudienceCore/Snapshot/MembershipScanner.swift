@@ -9,6 +9,10 @@ struct MembershipScanner {
         var pairs: [UInt64]
         var rejections = RejectionLog()
         var dataRows = 0
+        /// Active members named by a rejected row: their memberships stay as they are.
+        var protectedMembers: Set<Int64> = []
+        /// Rejected rows with no usable user_id: every member's memberships stay as they are.
+        var unidentifiedRejects = 0
     }
 
     /// Reads `user_groups.csv`: every row names a user of `users.csv` and a group.
@@ -41,12 +45,28 @@ struct MembershipScanner {
                     result.rejections.append(
                         Rejection(file: file, line: record.line, column: column.map { $0 + 1 }, reason: reason))
                 }
-                if record.count != current.width {
-                    return reject(nil, current.widthMismatch(fields: record.count))
+                // A malformed row still says whose membership it was meant to be, when its user_id is
+                // readable: that person keeps exactly the memberships the database has, as a rejected
+                // users.csv row keeps the person. Without a user_id, nobody's memberships are removed.
+                func rejectKeepingMemberships(_ column: Int?, _ reason: String) {
+                    reject(column, reason)
+                    guard record.count > userColumn,
+                        !record.withField(userColumn, { FieldRules.trimmed($0).isEmpty })
+                    else {
+                        result.unidentifiedRejects += 1
+                        return
+                    }
+                    let key = record.withField(userColumn) { Hasher128.hash(FieldRules.trimmed($0)) }
+                    if let position = users.index[key].map(Int.init), users.rows[position].status == .active {
+                        result.protectedMembers.insert(memberIDs[position])
+                    }
                 }
-                if let issue = record.issue { return reject(issue.column - 1, issue.reason) }
+                if record.count != current.width {
+                    return rejectKeepingMemberships(nil, current.widthMismatch(fields: record.count))
+                }
+                if let issue = record.issue { return rejectKeepingMemberships(issue.column - 1, issue.reason) }
                 for column in [userColumn, keyColumn] where record.withField(column, { FieldRules.trimmed($0).isEmpty }) {
-                    return reject(column, "\(current.label(column)) is empty but required")
+                    return rejectKeepingMemberships(column, "\(current.label(column)) is empty but required")
                 }
                 let key = record.withField(userColumn) { Hasher128.hash(FieldRules.trimmed($0)) }
                 guard let position = users.index[key].map(Int.init) else {

@@ -144,7 +144,18 @@ enum AudienceModel {
         }
         let current = state.memberships.filter { inDirectory($0) }
         if spec.memberships != nil {
-            let kept = current.filter { protected.contains(user($0)) }
+            // A rejected user_groups.csv row keeps its active user's memberships as stored; one without a
+            // user_id keeps those of everyone who stays a member.
+            var keepsMemberships = protected
+            var keepsAll = false
+            for row in spec.memberships ?? [] where trim(row.user).isEmpty || trim(row.key).isEmpty {
+                let id = trim(row.user)
+                if id.isEmpty { keepsAll = true } else if active.contains(id) { keepsMemberships.insert(id) }
+            }
+            let kept = current.filter {
+                keepsMemberships.contains(user($0))
+                    || (keepsAll && next.members[AudienceState.key(directory, user($0))] != nil)
+            }
             next.memberships.formUnion(pairs.union(kept))
             for pair in kept {
                 let key = AudienceState.key(directory, pair.components(separatedBy: AudienceState.separator)[2])
