@@ -130,6 +130,27 @@ struct PlanApprovalTests {
         #expect(unknown.stderr.contains("run 999: no such run"))
     }
 
+    /// Every command that takes a run id says the same thing, with the same code, about a run it cannot use.
+    @Test(arguments: [
+        (["history", "show", "999"], Int32(66), "run 999: no such run in the history."),
+        (["plan", "show", "999"], 66, "run 999: no such run in the history."),
+        (["approve", "999"], 66, "run 999: no such run in the history."),
+        (["discard", "999"], 66, "run 999: no such run in the history."),
+        (["plan", "show", "1"], 65, "run 1 is not waiting for approval (it is applied); nothing was applied."),
+        (["approve", "1"], 65, "run 1 is not waiting for approval (it is applied); nothing was applied."),
+        (["discard", "1"], 65, "run 1 is not waiting for approval (it is applied); nothing was applied."),
+    ])
+    func aRunThatIsMissingOrNotHeldIsRefused(arguments: [String], status: Int32, message: String) throws {
+        let dir = try TempDir()
+        let db = dir.path("a.db")
+        try #require(try CLI.run(["import", "--db", db, "--directory", "acme", "--users", CLI.fixture("users.csv")]).status == 0)
+
+        let result = try CLI.run(arguments + ["--db", db])
+
+        #expect(result.status == status, "\(result)")
+        #expect(result.stderr == "audience-sync: \(message)\n", "\(result)")
+    }
+
     @Test func aNewerHeldRunSupersedesTheOlderOne() throws {
         let held = try Held()
         let lines = try String(contentsOfFile: CLI.fixture("users.csv"), encoding: .utf8).split(separator: "\n")

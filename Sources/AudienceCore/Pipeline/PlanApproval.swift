@@ -27,8 +27,10 @@ public struct PlanApproval: Sendable {
                 db, sql: "SELECT directory, outcome, plan_state FROM runs WHERE id = ?", arguments: [heldRunID])
         else { throw PlanError.notFound(runID: heldRunID) }
         let directory: String = row["directory"]
-        guard row["outcome"] == "held", row["plan_state"] == "pending" else {
-            throw PlanError.notPending(runID: heldRunID, state: row["plan_state"] ?? row["outcome"])
+        // Optional: a run that was never held has a NULL plan_state, and decoding NULL as String traps.
+        let state: String? = row["plan_state"]
+        guard row["outcome"] == "held", state == "pending" else {
+            throw PlanError.notPending(runID: heldRunID, state: state ?? row["outcome"])
         }
         if let later = try Int64.fetchOne(
             db, sql: "SELECT min(id) FROM runs WHERE directory = ? AND id > ? AND outcome = 'applied'",

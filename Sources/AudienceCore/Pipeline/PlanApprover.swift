@@ -22,10 +22,7 @@ public struct PlanApprover {
     /// - Throws: `PlanError` when the run is not pending, its files changed or the audience changed;
     ///   `ValidationError`/`StoreError` as for any run. Nothing is applied then.
     public func approve(runID: Int64, approvedBy: String = OSUser.name) throws -> SyncReport {
-        guard let held = try store.run(id: runID) else { throw PlanError.notFound(runID: runID) }
-        guard held.outcome == "held", held.planState == "pending" else {
-            throw PlanError.notPending(runID: runID, state: held.planState ?? held.outcome)
-        }
+        let held = try store.requireRun(runID, pending: true)
         var paths: [String: String] = [:]
         for file in held.files {
             guard let path = file.path, FileManager.default.fileExists(atPath: path) else {
