@@ -1,5 +1,6 @@
 import ArgumentParser
 import AudienceCore
+import AudienceRunner
 import Foundation
 
 /// `audience-sync plan show RUN_ID`: what a held run would do, person by person.
@@ -118,11 +119,7 @@ struct DiscardCommand: AsyncParsableCommand {
             try database.withLockedStore { store in
                 let files = try store.requireRun(runID).files
                 try store.discardPlan(runID: runID)
-                // Files kept for the plan in the staging folder go with it; an import's own files stay.
-                for path in files.compactMap(\.path) where (path as NSString).deletingLastPathComponent.hasSuffix("/held/\(runID)") {
-                    unlink(path)
-                    rmdir((path as NSString).deletingLastPathComponent)
-                }
+                HeldFiles.removeKept(files.compactMap(\.path), runID: runID)
                 Output.line("run \(runID): plan discarded by \(OSUser.name); nothing was applied")
                 return 0
             }
