@@ -111,6 +111,28 @@ struct PlanApprovalTests {
         #expect(gone.stderr.contains("is no longer there"), "\(gone.stderr)")
     }
 
+    /// The same size, other bytes, in a column the run does not store (so the plan's counts stay the same):
+    /// only the SHA-256 the approving run takes of the file can tell.
+    @Test func approveIsRefusedWhenTheHeldFileChangedButKeptItsSize() throws {
+        let held = try Held()
+        let before = try held.export()
+        let original = try String(contentsOfFile: held.smallUsers, encoding: .utf8)
+        let edited = original.replacingOccurrences(of: "Chief Executive", with: "Chief Exekutive")
+        try #require(edited != original && edited.utf8.count == original.utf8.count)
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: held.smallUsers))
+
+        let refused = try CLI.run(["approve", held.heldRun, "--db", held.db])
+
+        #expect(refused.status == 66, "\(refused)")
+        #expect(
+            refused.stderr.contains("\(held.smallUsers) has changed since the run was held (SHA-256 "), "\(refused.stderr)")
+        #expect(try held.export() == before)
+        let last = try CLI.run(["history", "--db", held.db, "--limit", "1"])
+        #expect(last.stdout.contains("approve refused (exit 66)"), "\(last)")
+        let show = try CLI.run(["plan", "show", held.heldRun, "--db", held.db])
+        #expect(show.status == 0, "the plan still waits: \(show)")
+    }
+
     @Test func discardDropsThePlanAndApproveIsThenRefused() throws {
         let held = try Held()
         let before = try held.export()

@@ -87,6 +87,15 @@ public struct DirectorySync {
                 rejections: RejectionLog(), files: files, warnings: [], removalSample: [], membersBefore: 0)
         }
 
+        if let approval = request.approval {
+            // Before parsing, so that a replaced file is refused as changed, not for what its new content holds.
+            let files: [FileFingerprint]
+            do { files = try digests.wait() } catch {
+                record(error, rejections: RejectionLog(), request: request, files: [], context: context)
+                throw error
+            }
+            try approval.checkFiles(files)
+        }
         do {
             return try plan(request, digests: digests, names: names, context: context)
         } catch let refused as SnapshotRefused {
