@@ -55,27 +55,37 @@ enum DatabaseProbe {
         return dump
     }
 
-    /// A connection holding a read transaction on `path`'s current state, which keeps any other connection's
-    /// checkpoint from copying newer WAL frames into the database file until ``ReadSnapshot/close()``.
-    final class ReadSnapshot {
+    /// A connection of the test's own that keeps a transaction open on `path` until ``close()`` rolls it back.
+    final class OpenTransaction {
         private let queue: DatabaseQueue
 
-        init(_ path: String) throws {
+        /// Runs `statements` (the first one a BEGIN) on a new connection to the WAL-mode database `path`.
+        init(_ path: String, _ statements: [String]) throws {
             var configuration = Configuration()
-            // The read transaction deliberately outlives the access block.
+            // The transaction deliberately outlives the access block.
             configuration.allowsUnsafeTransactions = true
             queue = try DatabaseQueue(path: path, configuration: configuration)
             try queue.inDatabase { db in
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
-                try db.execute(sql: "BEGIN DEFERRED")
-                _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM members")
+                for statement in statements { try db.execute(sql: statement) }
             }
         }
 
-        /// Ends the read transaction and closes the connection (the last close checkpoints the WAL).
+        /// Ends the transaction and closes the connection (the last close checkpoints the WAL).
         func close() throws {
             try queue.inDatabase { db in try db.execute(sql: "ROLLBACK") }
             try queue.close()
         }
+    }
+
+    /// A read transaction on `path`'s current state, which keeps any other connection's checkpoint from
+    /// copying newer WAL frames into the database file until it is closed.
+    static func readSnapshot(_ path: String) throws -> OpenTransaction {
+        try OpenTransaction(path, ["BEGIN DEFERRED", "SELECT count(*) FROM members"])
+    }
+
+    /// The write lock on `path`, held with an uncommitted change (member `u1` deleted) until it is closed.
+    static func writeLock(_ path: String) throws -> OpenTransaction {
+        try OpenTransaction(path, ["BEGIN IMMEDIATE", "DELETE FROM members WHERE user_id = 'u1'"])
     }
 }

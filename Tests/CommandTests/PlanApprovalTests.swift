@@ -111,6 +111,28 @@ struct PlanApprovalTests {
         #expect(gone.stderr.contains("is no longer there"), "\(gone.stderr)")
     }
 
+    /// The same size, other bytes, in a column the run does not store (so the plan's counts stay the same):
+    /// only the SHA-256 the approving run takes of the file can tell.
+    @Test func approveIsRefusedWhenTheHeldFileChangedButKeptItsSize() throws {
+        let held = try Held()
+        let before = try held.export()
+        let original = try String(contentsOfFile: held.smallUsers, encoding: .utf8)
+        let edited = original.replacingOccurrences(of: "Chief Executive", with: "Chief Exekutive")
+        try #require(edited != original && edited.utf8.count == original.utf8.count)
+        try Data(edited.utf8).write(to: URL(fileURLWithPath: held.smallUsers))
+
+        let refused = try CLI.run(["approve", held.heldRun, "--db", held.db])
+
+        #expect(refused.status == 66, "\(refused)")
+        #expect(
+            refused.stderr.contains("\(held.smallUsers) has changed since the run was held (SHA-256 "), "\(refused.stderr)")
+        #expect(try held.export() == before)
+        let last = try CLI.run(["history", "--db", held.db, "--limit", "1"])
+        #expect(last.stdout.contains("approve refused (exit 66)"), "\(last)")
+        let show = try CLI.run(["plan", "show", held.heldRun, "--db", held.db])
+        #expect(show.status == 0, "the plan still waits: \(show)")
+    }
+
     @Test func discardDropsThePlanAndApproveIsThenRefused() throws {
         let held = try Held()
         let before = try held.export()
@@ -128,6 +150,27 @@ struct PlanApprovalTests {
         let unknown = try CLI.run(["approve", "999", "--db", held.db])
         #expect(unknown.status == 66)
         #expect(unknown.stderr.contains("run 999: no such run"))
+    }
+
+    /// Every command that takes a run id says the same thing, with the same code, about a run it cannot use.
+    @Test(arguments: [
+        (["history", "show", "999"], Int32(66), "run 999: no such run in the history."),
+        (["plan", "show", "999"], 66, "run 999: no such run in the history."),
+        (["approve", "999"], 66, "run 999: no such run in the history."),
+        (["discard", "999"], 66, "run 999: no such run in the history."),
+        (["plan", "show", "1"], 65, "run 1 is not waiting for approval (it is applied); nothing was applied."),
+        (["approve", "1"], 65, "run 1 is not waiting for approval (it is applied); nothing was applied."),
+        (["discard", "1"], 65, "run 1 is not waiting for approval (it is applied); nothing was applied."),
+    ])
+    func aRunThatIsMissingOrNotHeldIsRefused(arguments: [String], status: Int32, message: String) throws {
+        let dir = try TempDir()
+        let db = dir.path("a.db")
+        try #require(try CLI.run(["import", "--db", db, "--directory", "acme", "--users", CLI.fixture("users.csv")]).status == 0)
+
+        let result = try CLI.run(arguments + ["--db", db])
+
+        #expect(result.status == status, "\(result)")
+        #expect(result.stderr == "audience-sync: \(message)\n", "\(result)")
     }
 
     @Test func aNewerHeldRunSupersedesTheOlderOne() throws {

@@ -48,6 +48,17 @@ struct StatusCommandTests {
         #expect(acme.lastRun?.id == 2 && acme.lastRun?.outcome == "held" && acme.lastRun?.exitCode == 65)
         #expect(acme.lastSuccess?.id == 1 && acme.lastSuccess?.added == 40 && acme.lastSuccess?.rejected == 1)
         #expect(acme.running.isEmpty)
+        // The JSON is read by scripts: a held run and a run each keep exactly their own keys.
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
+        let directory = try #require((object["directories"] as? [[String: Any]])?.first)
+        let heldRun = try #require((directory["heldRuns"] as? [[String: Any]])?.first)
+        #expect(Set(heldRun.keys) == ["added", "id", "membersBefore", "removed", "startedAt", "updated"])
+        let lastRun = try #require(directory["lastRun"] as? [String: Any])
+        #expect(
+            Set(lastRun.keys) == [
+                "added", "command", "endedAt", "exitCode", "id", "message", "outcome", "pid", "rejected", "removed",
+                "startedAt", "updated",
+            ])
 
         // A run of this process in progress: shown as such while the lock is held, as abandoned after.
         let run = try RunContext.begin(

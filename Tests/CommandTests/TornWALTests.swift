@@ -15,7 +15,7 @@ struct TornWALTests {
     @Test func aWALCutOrGarbledAnywhereRecoversToExactlyBeforeOrAfter() throws {
         let workspace = try CrashWorkspace(users: 20_000)
         let database = try workspace.freshDatabase()
-        let reader = try DatabaseProbe.ReadSnapshot(database)
+        let reader = try DatabaseProbe.readSnapshot(database)
         let run = try CLI.run(workspace.importArguments(database: database, version: "B"), limit: .seconds(300))
         try #require(run.status == 0, "\(run)")
         let wal = try Data(contentsOf: URL(fileURLWithPath: database + "-wal"))

@@ -5,7 +5,7 @@ import Logging
 /// Applies one snapshot to one directory: fingerprint → parse and validate → diff → guard → apply → record.
 ///
 /// Everything the run changes is written in one IMMEDIATE transaction, so a failure or a kill at
-/// any point leaves the audience exactly as it was. The run itself is recorded in the history,
+/// any point leaves the audience exactly as it was; a dry run reads in a deferred read transaction. The run itself is recorded in the history,
 /// also when it fails with a file-level error or is held by the guard.
 public struct DirectorySync {
     public let store: AudienceStore
@@ -87,6 +87,15 @@ public struct DirectorySync {
                 rejections: RejectionLog(), files: files, warnings: [], removalSample: [], membersBefore: 0)
         }
 
+        if let approval = request.approval {
+            // Before parsing, so that a replaced file is refused as changed, not for what its new content holds.
+            let files: [FileFingerprint]
+            do { files = try digests.wait() } catch {
+                record(error, rejections: RejectionLog(), request: request, files: [], context: context)
+                throw error
+            }
+            try approval.checkFiles(files)
+        }
         do {
             return try plan(request, digests: digests, names: names, context: context)
         } catch let refused as SnapshotRefused {
@@ -126,7 +135,10 @@ public struct DirectorySync {
         let scanner = MembershipScanner(csvOptions: request.csvOptions)
         var outcome: SyncReport.Outcome = .applied
         var report: SyncReport?
-        try store.write("applying the snapshot") { db in
+        // A dry run writes nothing, so it reads in a read transaction: it must not queue for the write
+        // lock behind a long apply, nor hold up one.
+        let operation = request.dryRun ? "computing the plan" : "applying the snapshot"
+        try store.transaction(operation, readOnly: request.dryRun) { db in
             if let approval = request.approval { try approval.checkUnchanged(db: db) }
             let diff = try MemberDiff(snapshot: users, directory: request.directory, db: db)
             clock.lap("diff.members")

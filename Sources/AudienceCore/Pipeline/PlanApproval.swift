@@ -3,7 +3,8 @@ import GRDB
 
 /// What `approve` asks of a run: apply exactly the plan of a held run, or nothing.
 ///
-/// The run re-reads the held run's files (their SHA-256 already checked) with the guard off. Inside
+/// The run re-reads the held run's files with the guard off; their SHA-256s, taken by the run, must be
+/// the held ones (``checkFiles(_:)``) before anything is parsed. Inside
 /// its transaction it checks that the directory has not changed since the hold (no later applied
 /// run, the same member count) and that the plan it computed has the held plan's counts; otherwise it
 /// rolls back and says why.
@@ -11,14 +12,38 @@ public struct PlanApproval: Sendable {
     public var heldRunID: Int64
     public var expected: ChangeCounts
     public var membersBefore: Int?
+    /// The held run's files, with the SHA-256s they had when it was held.
+    public var files: [FileFingerprint]
     /// Who approved: the OS user.
     public var approvedBy: String
 
-    public init(heldRunID: Int64, expected: ChangeCounts, membersBefore: Int?, approvedBy: String = OSUser.name) {
+    public init(
+        heldRunID: Int64, expected: ChangeCounts, membersBefore: Int?, files: [FileFingerprint] = [],
+        approvedBy: String = OSUser.name
+    ) {
         self.heldRunID = heldRunID
         self.expected = expected
         self.membersBefore = membersBefore
+        self.files = files
         self.approvedBy = approvedBy
+    }
+
+    /// The files the run read must be the held run's, byte for byte (same size and SHA-256).
+    ///
+    /// - Parameter now: the fingerprints the run took of the files it applies.
+    /// - Throws: `PlanError.fileChanged` (exit 66) naming the first file that differs.
+    func checkFiles(_ now: [FileFingerprint]) throws {
+        for held in files {
+            let file = held.path ?? held.name
+            guard let current = now.first(where: { $0.role == held.role }) else {
+                throw PlanError.fileChanged(runID: heldRunID, file: file, reason: "is not among the files read now")
+            }
+            guard current.sha256 == held.sha256, current.bytes == held.bytes else {
+                throw PlanError.fileChanged(
+                    runID: heldRunID, file: file,
+                    reason: "has changed since the run was held (SHA-256 \(current.sha256), was \(held.sha256))")
+            }
+        }
     }
 
     func checkUnchanged(db: Database) throws {
@@ -27,8 +52,10 @@ public struct PlanApproval: Sendable {
                 db, sql: "SELECT directory, outcome, plan_state FROM runs WHERE id = ?", arguments: [heldRunID])
         else { throw PlanError.notFound(runID: heldRunID) }
         let directory: String = row["directory"]
-        guard row["outcome"] == "held", row["plan_state"] == "pending" else {
-            throw PlanError.notPending(runID: heldRunID, state: row["plan_state"] ?? row["outcome"])
+        // Optional: a run that was never held has a NULL plan_state, and decoding NULL as String traps.
+        let state: String? = row["plan_state"]
+        guard row["outcome"] == "held", state == "pending" else {
+            throw PlanError.notPending(runID: heldRunID, state: state ?? row["outcome"])
         }
         if let later = try Int64.fetchOne(
             db, sql: "SELECT min(id) FROM runs WHERE directory = ? AND id > ? AND outcome = 'applied'",

@@ -4,8 +4,8 @@ import Logging
 /// `approve`: applies exactly the plan of a held run, or refuses and says why.
 ///
 /// The held run's files (kept in the staging folder for SFTP runs, the original paths for `import`)
-/// must still have the SHA-256 recorded when the run was held. They are applied again with the
-/// removal guard off; the run checks inside its transaction that the directory has not changed since
+/// must still have the size and SHA-256 recorded when the run was held: the run hashes them before it
+/// parses them and refuses any other content. They are applied again with the removal guard off; the run checks inside its transaction that the directory has not changed since
 /// and that the plan is the held one (``PlanApproval``), so what is applied is what was reviewed.
 public struct PlanApprover {
     public let store: AudienceStore
@@ -22,20 +22,20 @@ public struct PlanApprover {
     /// - Throws: `PlanError` when the run is not pending, its files changed or the audience changed;
     ///   `ValidationError`/`StoreError` as for any run. Nothing is applied then.
     public func approve(runID: Int64, approvedBy: String = OSUser.name) throws -> SyncReport {
-        guard let held = try store.run(id: runID) else { throw PlanError.notFound(runID: runID) }
-        guard held.outcome == "held", held.planState == "pending" else {
-            throw PlanError.notPending(runID: runID, state: held.planState ?? held.outcome)
-        }
+        let held = try store.requireRun(runID, pending: true)
+        // Only what a stat can tell is checked here; the SHA-256s are compared with the hashes the run
+        // itself takes of the files it applies (``PlanApproval/checkFiles(_:)``), so each file is hashed once.
         var paths: [String: String] = [:]
         for file in held.files {
-            guard let path = file.path, FileManager.default.fileExists(atPath: path) else {
+            var info = stat()
+            guard let path = file.path, stat(path, &info) == 0 else {
                 throw PlanError.fileChanged(
                     runID: runID, file: file.path ?? file.name, reason: "is no longer there (the held files were removed)")
             }
-            let now = try FileDigest.fingerprint(path: path, role: file.role, name: file.name)
-            guard now.sha256 == file.sha256, now.bytes == file.bytes else {
+            guard Int64(info.st_size) == file.bytes else {
                 throw PlanError.fileChanged(
-                    runID: runID, file: path, reason: "has changed since the run was held (SHA-256 \(now.sha256), was \(file.sha256))")
+                    runID: runID, file: path,
+                    reason: "has changed since the run was held (\(info.st_size) bytes, was \(file.bytes))")
             }
             paths[file.role] = path
         }
@@ -53,7 +53,8 @@ public struct PlanApprover {
             }
         }
         request.approval = PlanApproval(
-            heldRunID: runID, expected: held.counts, membersBefore: held.membersBefore, approvedBy: approvedBy)
+            heldRunID: runID, expected: held.counts, membersBefore: held.membersBefore, files: held.files,
+            approvedBy: approvedBy)
         var logger = logger
         logger[metadataKey: "approves_run"] = .stringConvertible(runID)
         return try DirectorySync(store: store, logger: logger).run(request)

@@ -45,6 +45,23 @@ extension AudienceStore {
         try read("reading the history") { try RunLog.run(db: $0, id: id) }
     }
 
+    /// One run of the history, for commands that name a run: a missing one is the operator's error.
+    ///
+    /// - Parameters:
+    ///   - id: the run's id.
+    ///   - pending: also require a held run whose plan waits for `approve` or `discard`.
+    /// - Returns: the run.
+    /// - Throws: `PlanError.notFound` (exit 66); with `pending`, `PlanError.notPending` (exit 65) naming
+    ///   the plan's state, or the run's outcome when it never had a plan.
+    public func requireRun(_ id: Int64, pending: Bool = false) throws -> RunSummary {
+        guard let run = try run(id: id) else { throw PlanError.notFound(runID: id) }
+        // Only a held run ever gets a plan_state, so a run with one is always `held`.
+        if pending, run.outcome != "held" || run.planState != "pending" {
+            throw PlanError.notPending(runID: id, state: run.planState ?? run.outcome)
+        }
+        return run
+    }
+
     /// The people in a held run's plan, in the order add, update, remove, then by user_id.
     ///
     /// - Parameter action: only this action (`add`, `update`, `remove`).
@@ -68,9 +85,9 @@ extension AudienceStore {
         try write("discarding the plan") { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT outcome, plan_state FROM runs WHERE id = ?", arguments: [runID])
             else { throw PlanError.notFound(runID: runID) }
-            guard row["plan_state"] == "pending" else {
-                throw PlanError.notPending(runID: runID, state: row["plan_state"] ?? row["outcome"])
-            }
+            // Optional: a run that was never held has a NULL plan_state, and decoding NULL as String traps.
+            let state: String? = row["plan_state"]
+            guard state == "pending" else { throw PlanError.notPending(runID: runID, state: state ?? row["outcome"]) }
             try db.execute(
                 sql: "UPDATE runs SET plan_state = 'discarded', resolved_by = ?, resolved_at = ? WHERE id = ?",
                 arguments: [user, Timestamp.rfc3339(Date()), runID])

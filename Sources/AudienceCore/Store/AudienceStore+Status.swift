@@ -44,6 +44,10 @@ public struct RunBrief: Sendable, Codable, Equatable {
 }
 
 /// A held run whose plan waits for `approve` or `discard`.
+///
+/// Not a ``RunBrief``, though both are rows of `runs`: a held run's outcome, exit code and end are
+/// always the same (held, 65), what matters is the plan and the members it was computed against, and
+/// `status --format json` prints exactly these keys for each of `heldRuns`, which scripts read.
 public struct HeldRunBrief: Sendable, Codable, Equatable {
     public var id: Int64
     public var startedAt: String

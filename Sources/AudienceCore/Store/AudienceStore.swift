@@ -74,6 +74,12 @@ public final class AudienceStore: Sendable {
         }
     }
 
+    /// Runs one transaction: a write transaction, or with `readOnly` a deferred read transaction, which
+    /// takes no write lock (in WAL mode it neither waits for nor blocks a writer) and refuses any write.
+    func transaction<T>(_ operation: String, readOnly: Bool, _ body: (Database) throws -> T) throws -> T {
+        readOnly ? try read(operation, body) : try write(operation, body)
+    }
+
     /// Aborts the statement running on the store's connection, if any, so its transaction rolls back.
     /// Safe from any thread (a signal handler's).
     public func interrupt() {

@@ -3,7 +3,7 @@ import Foundation
 
 /// The downloaded files of runs held by the removal guard, kept in `<staging>/<directory>/held/<run id>/`
 /// until the plan is approved (they are what `approve` applies), discarded or superseded.
-struct HeldFiles {
+public struct HeldFiles {
     /// The directory's staging folder.
     var staging: String
 
@@ -23,6 +23,19 @@ struct HeldFiles {
             moved[name] = target
         }
         try store.setHeldFilePaths(runID: runID, paths: moved)
+    }
+
+    /// Deletes the files a held run kept in its folder (`…/held/<run id>/`), and the folder once empty.
+    ///
+    /// Paths elsewhere are an `import`'s own input files: they belong to the operator and stay.
+    /// - Parameters:
+    ///   - paths: the files recorded with the held run.
+    ///   - runID: the held run.
+    public static func removeKept(_ paths: [String], runID: Int64) {
+        for path in paths where (path as NSString).deletingLastPathComponent.hasSuffix("/held/\(runID)") {
+            unlink(path)
+            rmdir((path as NSString).deletingLastPathComponent)
+        }
     }
 
     /// Deletes the folders of held runs that no longer wait for approval.

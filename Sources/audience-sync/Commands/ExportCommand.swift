@@ -28,7 +28,7 @@ struct ExportCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withExitStatus {
-            let store = try AudienceStore(path: database.path, readOnly: true)
+            let store = try database.openStore(readOnly: true)
             var buffer = ""
             func flush(force: Bool = false) {
                 if force || buffer.utf8.count > 1 << 16 {

@@ -38,7 +38,7 @@ struct HistoryCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withExitStatus {
-                let store = try AudienceStore(path: database.path, readOnly: true)
+                let store = try database.openStore(readOnly: true)
                 for run in try store.history(directory: directory, outcome: outcome, limit: limit) {
                     Output.line(format == .json ? try RunPrinter.json(run) : RunPrinter.line(run))
                 }
@@ -71,8 +71,8 @@ struct HistoryCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withExitStatus {
-                let store = try AudienceStore(path: database.path, readOnly: true)
-                guard let run = try store.run(id: runID) else { throw PlanError.notFound(runID: runID) }
+                let store = try database.openStore(readOnly: true)
+                let run = try store.requireRun(runID)
                 let rejections = try store.rejections(runID: runID)
                 if let rejectedCsv {
                     var text = "file,line,column,reason\n"

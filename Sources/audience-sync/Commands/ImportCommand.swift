@@ -68,7 +68,7 @@ struct ImportCommand: AsyncParsableCommand {
             defer { lock?.release() }
             Interruption.install(stagingDirectory: nil)
             HousekeepingOptions.checkPermissions(databasePath: database.path, stagingDirectory: nil, logger: Logging.makeLogger())
-            let store = try AudienceStore(path: database.path)
+            let store = try database.openStore()
             // Deferred: a refused file throws, and its run must reach the metrics too.
             defer { if !dryRun { housekeeping.housekeeping(logger: Logging.makeLogger()).afterRun(store: store, directories: [directory]) } }
             let report = try DirectorySync(store: store, logger: Logging.makeLogger()).run(request)

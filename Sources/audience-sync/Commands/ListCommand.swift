@@ -29,14 +29,14 @@ struct ListCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withExitStatus {
-                let lock = try RunLock(databasePath: database.path)
-                defer { lock.release() }
-                let result = try ManualLists(store: try AudienceStore(path: database.path)).importList(name: name, path: file)
-                Output.line(
-                    "list:\(result.name): \(result.recipients) recipients imported (\(result.replaced) replaced), "
-                        + "\(result.rejections.count) rejected")
-                for rejection in result.rejections.entries { Output.line(rejection.description) }
-                return 0
+                try database.withLockedStore { store in
+                    let result = try ManualLists(store: store).importList(name: name, path: file)
+                    Output.line(
+                        "list:\(result.name): \(result.recipients) recipients imported (\(result.replaced) replaced), "
+                            + "\(result.rejections.count) rejected")
+                    for rejection in result.rejections.entries { Output.line(rejection.description) }
+                    return 0
+                }
             }
         }
     }
@@ -51,11 +51,11 @@ struct ListCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withExitStatus {
-                let lock = try RunLock(databasePath: database.path)
-                defer { lock.release() }
-                let count = try ManualLists(store: try AudienceStore(path: database.path)).delete(name: name)
-                Output.line("list:\(name): deleted (\(count) recipients)")
-                return 0
+                try database.withLockedStore { store in
+                    let count = try ManualLists(store: store).delete(name: name)
+                    Output.line("list:\(name): deleted (\(count) recipients)")
+                    return 0
+                }
             }
         }
     }

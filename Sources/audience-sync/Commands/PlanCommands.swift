@@ -1,5 +1,6 @@
 import ArgumentParser
 import AudienceCore
+import AudienceRunner
 import Foundation
 
 /// `audience-sync plan show RUN_ID`: what a held run would do, person by person.
@@ -25,12 +26,8 @@ struct PlanCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await withExitStatus {
-                let store = try AudienceStore(path: database.path, readOnly: true)
-                guard let run = try store.run(id: runID) else { throw PlanError.notFound(runID: runID) }
-                guard run.outcome == "held" else { throw PlanError.notPending(runID: runID, state: run.outcome) }
-                guard run.planState == "pending" else {
-                    throw PlanError.notPending(runID: runID, state: run.planState ?? run.outcome)
-                }
+                let store = try database.openStore(readOnly: true)
+                let run = try store.requireRun(runID, pending: true)
                 switch format {
                 case .csv:
                     Output.line("user_id,email,first_name,last_name")
@@ -96,7 +93,7 @@ struct ApproveCommand: AsyncParsableCommand {
             let lock = try RunLock(databasePath: database.path)
             defer { lock.release() }
             Interruption.install(stagingDirectory: nil)
-            let store = try AudienceStore(path: database.path)
+            let store = try database.openStore()
             let report = try PlanApprover(store: store, logger: Logging.makeLogger()).approve(runID: runID)
             Output.line("run \(runID): approved by \(OSUser.name); applied as run \(report.runID.map { "\($0)" } ?? "?")")
             ReportPrinter.print(report)
@@ -119,18 +116,13 @@ struct DiscardCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await withExitStatus {
-            let lock = try RunLock(databasePath: database.path)
-            defer { lock.release() }
-            let store = try AudienceStore(path: database.path)
-            let files = try store.run(id: runID)?.files ?? []
-            try store.discardPlan(runID: runID)
-            // Files kept for the plan in the staging folder go with it; an import's own files stay.
-            for path in files.compactMap(\.path) where (path as NSString).deletingLastPathComponent.hasSuffix("/held/\(runID)") {
-                unlink(path)
-                rmdir((path as NSString).deletingLastPathComponent)
+            try database.withLockedStore { store in
+                let files = try store.requireRun(runID).files
+                try store.discardPlan(runID: runID)
+                HeldFiles.removeKept(files.compactMap(\.path), runID: runID)
+                Output.line("run \(runID): plan discarded by \(OSUser.name); nothing was applied")
+                return 0
             }
-            Output.line("run \(runID): plan discarded by \(OSUser.name); nothing was applied")
-            return 0
         }
     }
 }

@@ -1,0 +1,44 @@
+import Foundation
+import Testing
+
+/// A dry run only reads, so it must not queue for SQLite's write lock: a long apply (another run, or
+/// an operator's sqlite3 session) must not make `--dry-run` wait for the busy timeout and fail.
+@Suite("dry run and the SQLite write lock", .timeLimit(.minutes(2)))
+struct DryRunWriteLockTests {
+    static func users(_ ids: ClosedRange<Int>, renamed: Int? = nil) -> String {
+        "user_id,email,first_name,last_name\n"
+            + ids.map { "u\($0),u\($0)@x.com,\($0 == renamed ? "Renamed" : "F"),L" }.joined(separator: "\n") + "\n"
+    }
+
+    @Test func importDryRunNeitherWaitsForNorTakesTheWriteLock() throws {
+        let dir = try TempDir()
+        let db = dir.path("a.db")
+        let applied = try CLI.run(
+            ["import", "--db", db, "--directory", "acme", "--users", try dir.write("all.csv", Self.users(1...40))],
+            limit: .seconds(30))
+        try #require(applied.status == 0, "\(applied)")
+        let before = try DatabaseProbe.inspect(db)
+        let next = try dir.write("next.csv", Self.users(1...38, renamed: 5))
+
+        // The uncommitted change in it must not show in the dry run's plan either.
+        let writer = try DatabaseProbe.writeLock(db)
+        let started = ContinuousClock.now
+        // The store's busy timeout is 10 s: a dry run that asks for the write lock fails with 75 after it
+        // (so 8 s tells the two apart even on a loaded machine, where this dry run takes well under 1 s).
+        let dryRun = try CLI.run(
+            ["import", "--db", db, "--directory", "acme", "--users", next, "--dry-run"], limit: .seconds(30))
+        let elapsed = ContinuousClock.now - started
+        try writer.close()
+
+        #expect(dryRun.status == 0, "\(dryRun)")
+        #expect(
+            dryRun.stdout.hasPrefix("acme: dry run (nothing written): 0 added, 1 updated, 2 removed, 37 unchanged"),
+            "\(dryRun)")
+        #expect(elapsed < .seconds(8), "the dry run took \(elapsed)")
+        let after = try DatabaseProbe.inspect(db)
+        #expect(after.state == before.state)
+        #expect(after.members == 40)
+        let history = try CLI.run(["history", "--db", db, "--format", "json"], limit: .seconds(30))
+        #expect(history.stdout.split(separator: "\n").count == 1, "\(history)")
+    }
+}
