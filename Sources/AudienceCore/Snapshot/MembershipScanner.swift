@@ -45,6 +45,11 @@ struct MembershipScanner {
                     result.rejections.append(
                         Rejection(file: file, line: record.line, column: column.map { $0 + 1 }, reason: reason))
                 }
+                /// The users.csv row of this row's user_id, if there is one.
+                func userPosition() -> Int? {
+                    let key = record.withField(userColumn) { Hasher128.hash(FieldRules.trimmed($0)) }
+                    return users.index[key].map(Int.init)
+                }
                 // A malformed row still says whose membership it was meant to be, when its user_id is
                 // readable: that person keeps exactly the memberships the database has, as a rejected
                 // users.csv row keeps the person. Without a user_id, nobody's memberships are removed.
@@ -56,8 +61,7 @@ struct MembershipScanner {
                         result.unidentifiedRejects += 1
                         return
                     }
-                    let key = record.withField(userColumn) { Hasher128.hash(FieldRules.trimmed($0)) }
-                    if let position = users.index[key].map(Int.init), users.rows[position].status == .active {
+                    if let position = userPosition(), users.rows[position].status == .active {
                         result.protectedMembers.insert(memberIDs[position])
                     }
                 }
@@ -68,8 +72,7 @@ struct MembershipScanner {
                 for column in [userColumn, keyColumn] where record.withField(column, { FieldRules.trimmed($0).isEmpty }) {
                     return rejectKeepingMemberships(column, "\(current.label(column)) is empty but required")
                 }
-                let key = record.withField(userColumn) { Hasher128.hash(FieldRules.trimmed($0)) }
-                guard let position = users.index[key].map(Int.init) else {
+                guard let position = userPosition() else {
                     return reject(userColumn, "user_id is not in \(users.file)")
                 }
                 switch users.rows[position].status {
