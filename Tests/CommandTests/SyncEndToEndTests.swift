@@ -92,3 +92,23 @@ struct SyncEndToEndTests {
         #expect(fixture.stagedFiles().isEmpty, "\(fixture.stagedFiles())")
     }
 }
+
+extension SyncEndToEndTests {
+    /// The run's digests come from the download (the files are not hashed twice); they must be the files' own.
+    @Test func historyRecordsEachFilesOwnSHA256() throws {
+        let fixture = try SyncFixture()
+        try fixture.writeConfig()
+
+        let result = try fixture.sync()
+
+        #expect(result.status == 0, "\(result)")
+        let line = try #require(try fixture.history().first)
+        let run = try #require(try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        let files = try #require(run["files"] as? [[String: Any]])
+        var recorded: [String: String] = [:]
+        for file in files { recorded[file["name"] as? String ?? "?"] = file["sha256"] as? String }
+        var expected: [String: String] = [:]
+        for name in SyncFixture.exportFiles { expected[name] = try Shell.sha256(fixture.remotePath(name)) }
+        #expect(recorded == expected)
+    }
+}

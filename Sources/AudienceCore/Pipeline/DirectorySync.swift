@@ -64,7 +64,8 @@ public struct DirectorySync {
             ? try store.read("reading the history", { try RunLog.lastApplied(db: $0, directory: request.directory) }) : nil
         // Hashing runs beside parsing. Only when the sizes match the last applied run can the
         // files be unchanged; then the hashes are awaited first, and an unchanged run stops here.
-        let digests = FingerprintTask(inputs.map { ($0.role, $0.path, $0.name) }, remote: request.remoteStats)
+        let digests = FingerprintTask(
+            inputs.map { ($0.role, $0.path, $0.name) }, remote: request.remoteStats, known: request.knownDigests)
         if let last, last.attributes == request.attributes.description,
             Self.sameSizes(last.files, inputs), Self.sameContent(last.files, try digests.wait())
         {

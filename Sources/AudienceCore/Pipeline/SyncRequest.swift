@@ -21,6 +21,9 @@ public struct SyncRequest: Sendable {
     public var csvOptions: CSVOptions
     /// For SFTP runs: each role's remote size and mtime, stored with the run's files.
     public var remoteStats: [String: RemoteStat] = [:]
+    /// For SFTP runs: each role's SHA-256 as the download computed it while streaming, so that the run does
+    /// not read and hash every file a second time. Trusted only while the local file still has that size.
+    public var knownDigests: [String: KnownDigest] = [:]
     /// For `approve`: the held run whose plan this run must reproduce exactly.
     public var approval: PlanApproval?
 
@@ -65,6 +68,18 @@ public struct RemoteStat: Sendable, Equatable {
     public init(size: Int64, modified: Double) {
         self.size = size
         self.modified = modified
+    }
+}
+
+/// A file's SHA-256 computed by whoever wrote it (the SFTP download), with the size it was computed over.
+public struct KnownDigest: Sendable, Equatable {
+    public var bytes: Int64
+    /// Lowercase hex.
+    public var sha256: String
+
+    public init(bytes: Int64, sha256: String) {
+        self.bytes = bytes
+        self.sha256 = sha256
     }
 }
 

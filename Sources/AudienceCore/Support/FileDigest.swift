@@ -30,6 +30,13 @@ enum FileDigest {
         let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return FileFingerprint(role: role, name: name, bytes: total, sha256: hex)
     }
+
+    /// The size of a regular file, or nil when it cannot be stat'ed.
+    static func size(path: String) -> Int64? {
+        var info = stat()
+        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
+        return Int64(info.st_size)
+    }
 }
 
 /// Work started on its own thread now and awaited later, so two passes can overlap on two cores.
@@ -70,10 +77,21 @@ final class FingerprintTask: Sendable {
     private let work: BackgroundWork<[FileFingerprint]>
 
     /// Starts hashing `inputs` (role, path, display name) at once.
-    init(_ inputs: [(role: String, path: String, name: String)], remote: [String: RemoteStat] = [:]) {
+    ///
+    /// A file with a digest in `known` (computed while it was downloaded) is not read again as long as it
+    /// still has the size that digest covers; a file whose size changed since is hashed like any other.
+    init(
+        _ inputs: [(role: String, path: String, name: String)], remote: [String: RemoteStat] = [:],
+        known: [String: KnownDigest] = [:]
+    ) {
         work = BackgroundWork {
             try inputs.map { input in
-                var file = try FileDigest.fingerprint(path: input.path, role: input.role, name: input.name)
+                var file: FileFingerprint
+                if let digest = known[input.role], FileDigest.size(path: input.path) == digest.bytes {
+                    file = FileFingerprint(role: input.role, name: input.name, bytes: digest.bytes, sha256: digest.sha256)
+                } else {
+                    file = try FileDigest.fingerprint(path: input.path, role: input.role, name: input.name)
+                }
                 file.remoteSize = remote[input.role]?.size
                 file.remoteModified = remote[input.role]?.modified
                 return file

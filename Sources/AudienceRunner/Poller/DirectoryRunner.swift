@@ -131,6 +131,11 @@ public struct DirectoryRunner: Sendable {
                 uniqueKeysWithValues: set.files.map {
                     ($0.role, RemoteStat(size: Int64($0.info.size), modified: $0.info.modified.timeIntervalSince1970))
                 })
+            // Hashed while streaming; the run does not read the files a second time to fingerprint them.
+            request.knownDigests = Dictionary(
+                uniqueKeysWithValues: zip(set.files, downloads).map {
+                    ($0.0.role, KnownDigest(bytes: Int64($0.1.bytes), sha256: $0.1.sha256))
+                })
             var report: SyncReport
             do {
                 report = try sync.run(request, context: context)
