@@ -3,6 +3,7 @@
 #
 #   Benchmarks/fetch/run.sh [--bin PATH] [--keep] [--reps N] [--dest DIR]
 #                           [--pair-users N] [--sizes-mib "200 1024"] [--delay-ms MS] [--results FILE]
+#                           [--hash-cost [--bin-nohash PATH]]
 #
 #   --bin PATH       audience-sync binary to measure. Default: build it with
 #                    `swift build -c release --product audience-sync --scratch-path .build-bench`
@@ -18,6 +19,10 @@
 #   --delay-ms MS    one-way delay of the delay proxy (default 25, i.e. ~50 ms round trip).
 #   --results FILE   JSON lines go here (default bench-data/fetch-results.jsonl, git-ignored).
 #   --cases LIST     only these cases, e.g. "single-1G pair" (default: all, in the order below).
+#   --hash-cost      also run a third client in the same rotation: the same code built with
+#                    -DAUDIENCE_SYNC_BENCHMARK_WITHOUT_SHA256 (its hash thread neither reads back nor
+#                    hashes), and report what SHA-256 costs: 1 - (time without / time with).
+#   --bin-nohash PATH that build (default: build it into .build-bench-nohash).
 #   -h, --help       this text.
 #
 # Environment: TMPDIR (work folder parent, default /tmp), PYTHON (default python3).
@@ -56,6 +61,8 @@ SIZES_MIB="200 1024"
 DELAY_MS=25
 RESULTS="$ROOT/bench-data/fetch-results.jsonl"
 CASES=""
+HASH_COST=0
+BIN_NOHASH=""
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --bin) [[ $# -ge 2 ]] || die "--bin needs a value"; BIN="$2"; shift 2 ;;
@@ -66,6 +73,8 @@ while [[ $# -gt 0 ]]; do
     --sizes-mib) [[ $# -ge 2 ]] || die "--sizes-mib needs a value"; SIZES_MIB="$2"; shift 2 ;;
     --delay-ms) [[ $# -ge 2 ]] || die "--delay-ms needs a value"; DELAY_MS="$2"; shift 2 ;;
     --results) [[ $# -ge 2 ]] || die "--results needs a value"; RESULTS="$2"; shift 2 ;;
+    --hash-cost) HASH_COST=1; shift ;;
+    --bin-nohash) [[ $# -ge 2 ]] || die "--bin-nohash needs a value"; BIN_NOHASH="$2"; HASH_COST=1; shift 2 ;;
     --cases) [[ $# -ge 2 ]] || die "--cases needs a value"; CASES="$2"; shift 2 ;;
     -h|--help) awk 'NR > 1 && !/^#/ { exit } NR > 1 { sub(/^# ?/, ""); print }' "${BASH_SOURCE[0]}"; exit 0 ;;
     *) die "unknown argument: $1 (see --help)" ;;
@@ -95,6 +104,16 @@ fi
 [[ -x "$BIN" ]] || die "binary not found or not executable: $BIN"
 BIN="$(cd "$(dirname "$BIN")" && pwd)/$(basename "$BIN")"
 "$BIN" fetch --help >/dev/null 2>&1 || die "$BIN has no working 'fetch' subcommand"
+if [[ $HASH_COST -eq 1 ]]; then
+  if [[ -z "$BIN_NOHASH" ]]; then
+    log "swift build -c release --product audience-sync -Xswiftc -DAUDIENCE_SYNC_BENCHMARK_WITHOUT_SHA256 --scratch-path $ROOT/.build-bench-nohash"
+    (cd "$ROOT" && swift build -c release --product audience-sync -Xswiftc -DAUDIENCE_SYNC_BENCHMARK_WITHOUT_SHA256 \
+      --scratch-path "$ROOT/.build-bench-nohash") || die "swift build (without SHA-256) failed"
+    BIN_NOHASH="$ROOT/.build-bench-nohash/release/audience-sync"
+  fi
+  [[ -x "$BIN_NOHASH" ]] || die "binary not found or not executable: $BIN_NOHASH"
+  BIN_NOHASH="$(cd "$(dirname "$BIN_NOHASH")" && pwd)/$(basename "$BIN_NOHASH")"
+fi
 
 # --- work folder, cleanup ----------------------------------------------------------------------
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/fetch-bench.XXXXXX")"
@@ -303,19 +322,21 @@ run_openssh() {  # NAME CASE PORT REP (NAME: the case as reported, CASE: the ser
   echo "   $label: ${T_WALL}s (client cpu ${T_CPU}s; connections, cipher: ${n_c/$'\t'/ x })" >&2
 }
 
-run_ours() {  # NAME CASE PORT REP
-  local name="$1" case="$2" port="$3" rep="$4" label dest cfg out offset n_c dl file bytes sum
-  SEQ=$((SEQ + 1)); label="$(printf '%03d' $SEQ)-$name-ours-$rep"
+run_ours() {  # NAME CASE PORT REP [CLIENT: ours (default) or nohash]
+  local name="$1" case="$2" port="$3" rep="$4" client="${5:-ours}" label dest cfg out offset n_c dl file bytes sum bin="$BIN"
+  [[ "$client" == nohash ]] && bin="$BIN_NOHASH"
+  SEQ=$((SEQ + 1)); label="$(printf '%03d' $SEQ)-$name-$client-$rep"
   dest="$DL/$label"   # fetch creates it
   cfg="$(write_config "$case" "$port")"
   out="$LOGS/$label.out"
   offset=$(stat -c %s "$SSHD_LOG")
-  timed "$label" "$out" "$BIN" fetch --config "$cfg" --directory bench --to "$dest"
+  timed "$label" "$out" "$bin" fetch --config "$cfg" --directory bench --to "$dest"
   n_c="$(ciphers_since "$offset")"
   verify "$case" "$dest" "$label"
-  # The SHA-256 ours printed must match too, and the byte total the source size.
+  # The SHA-256 ours printed must match too (the build without SHA-256 prints the empty input's), and the
+  # byte total the source size.
   while IFS=$'\t' read -r file bytes sum; do
-    [[ "$file" == total ]] && continue
+    [[ "$file" == total || "$client" == nohash ]] && continue
     [[ "$sum" == "${EXPECTED[$case/$file]:-missing}" ]] || die "$label: printed SHA-256 of $file is wrong ($sum)"
   done <"$out"
   dl="$(awk -F'\t' '$1 == "total" { split($3, a, " "); print a[1] }' "$out")"
@@ -323,7 +344,7 @@ run_ours() {  # NAME CASE PORT REP
   bytes="$(awk -F'\t' '$1 == "total" { split($2, a, " "); print a[1] }' "$out")"
   [[ "$bytes" == "$(case_bytes "$case")" ]] || die "$label: total $bytes bytes, expected $(case_bytes "$case")"
   rm -rf "$dest"
-  printf '%s\tours\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$rep" "$bytes" "$T_WALL" "$dl" "$T_CPU" "$n_c" >>"$SAMPLES"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$client" "$rep" "$bytes" "$T_WALL" "$dl" "$T_CPU" "$n_c" >>"$SAMPLES"
   echo "   $label: ${T_WALL}s, download ${dl}s (client cpu ${T_CPU}s; connections, cipher: ${n_c/$'\t'/ x })" >&2
 }
 
@@ -337,7 +358,9 @@ measure() {
   for rep in $(seq "$REPS"); do
     if (( rep % 2 == 1 )); then
       run_openssh "$name" "$case" "$port" "$rep"; run_ours "$name" "$case" "$port" "$rep"
+      if [[ $HASH_COST -eq 1 ]]; then run_ours "$name" "$case" "$port" "$rep" nohash; fi
     else
+      if [[ $HASH_COST -eq 1 ]]; then run_ours "$name" "$case" "$port" "$rep" nohash; fi
       run_ours "$name" "$case" "$port" "$rep"; run_openssh "$name" "$case" "$port" "$rep"
     fi
   done
@@ -369,7 +392,7 @@ order, data = [], {}
 for case, client, rep, nbytes, wall, dl, cpu, conns, ciphers in rows:
     if case not in data:
         order.append(case)
-        data[case] = {"bytes": int(nbytes), "openssh": [], "ours": []}
+        data[case] = {"bytes": int(nbytes), "openssh": [], "ours": [], "nohash": []}
     data[case][client].append({"wall": float(wall), "dl": float(dl) if dl else None, "cpu": float(cpu),
                                "connections": int(conns), "ciphers": ciphers})
 ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
@@ -380,6 +403,7 @@ head = (f"{'case':<12} {'bytes':>11} {'OpenSSH s':>9} {'ours s':>7} {'ours dl s'
         f"{'OpenSSH MB/s':>12} {'ours MB/s':>9} {'ours dl MB/s':>12} {'ours/OpenSSH':>12} {'OpenSSH cpu':>11} "
         f"{'ours cpu':>8} {'load':>5}  {'target':<25} cipher")
 lines = [head, "-" * len(head)]
+hash_lines = []
 out = open(results, "a")
 for case in order:
     d = data[case]; n = d["bytes"]; o, u = d["openssh"], d["ours"]
@@ -397,6 +421,12 @@ for case in order:
     else:
         target, ok = None, None
     verdict = "-" if ok is None else f"{'PASS' if ok else 'FAIL'} {target}"
+    h = d["nohash"]
+    if h:
+        h_wall = med(s["wall"] for s in h); h_cpu = med(s["cpu"] for s in h)
+        hash_cost = 1 - h_wall / u_wall  # share of the throughput SHA-256 costs
+        hash_lines.append(f"{case:<12} {u_wall:>10.3f} {h_wall:>13.3f} {u_cpu:>9.2f} {h_cpu:>12.2f} "
+                          f"{100 * hash_cost:>9.1f}%  {'PASS' if hash_cost <= 0.10 else 'FAIL'} <= 10%")
     if base == "tiny":
         lines.append(f"{case:<12} {n:>11} {o_wall:>9.3f} {u_wall:>7.3f} {u_dl:>9.3f} {overhead:>10.3f} "
                      f"{'-':>12} {'-':>9} {'-':>12} {ratio:>12.2f} {o_cpu:>11.2f} {u_cpu:>8.2f} {case_load.get(case, '?'):>5}  {verdict:<25} {cipher}")
@@ -418,11 +448,17 @@ for case in order:
         "openssh_client_cpu_s": [s["cpu"] for s in o], "ours_client_cpu_s": [s["cpu"] for s in u],
         "openssh_client_cpu_s_median": o_cpu, "ours_client_cpu_s_median": u_cpu,
         "openssh_connections": o[0]["connections"], "ours_connections": u[0]["connections"],
+        **({"nohash_wall_s": [round(s["wall"], 4) for s in h], "nohash_wall_s_median": round(h_wall, 4),
+            "nohash_client_cpu_s_median": h_cpu, "sha256_cost_share": round(hash_cost, 4)} if h else {}),
         "ncpu": int(ncpu), "loadavg_1min_at_case_start": case_load.get(case), "loadavg_start": load_start, "loadavg_end": load_end, "bin": binary, "dest": dest,
     }
     out.write(json.dumps(record) + "\n")
 out.close()
 print("\n".join(lines))
+if hash_lines:
+    head = f"{'case':<12} {'ours s':>10} {'no SHA-256 s':>13} {'ours cpu':>9} {'no SHA cpu':>12} {'SHA cost':>10}  target"
+    print("\nWhat SHA-256 costs (same code built without the hash; cost = 1 - time without / time with):")
+    print("\n".join([head, "-" * len(head)] + hash_lines))
 PY
 echo "(medians of $REPS runs; MB = 10^6 bytes; s = wall seconds of the whole command incl. connect; 'ours dl' ="
 echo " download-only time printed by fetch (parallel transfer + fsync); 'ours ovh' = wall - dl; ratio = throughput"
