@@ -20,11 +20,14 @@ struct MidDownloadSync {
 
     /// Starts the run and returns once users.csv.partial exists, the run has ended, or 30 seconds have passed.
     ///
+    /// - Parameter metricsFile: The configuration's `metrics_file` (none by default).
     /// - Throws: When the fixture, the export or the child process cannot be set up.
-    init() throws {
+    init(metricsFile: String? = nil) throws {
         fixture = try SyncFixture()
         bytes = try BigExport.write(to: fixture.remotePath("users.csv"))
-        try fixture.writeConfig()
+        var config = fixture.config()
+        config.metricsFile = metricsFile
+        try fixture.writeConfig(config)
         run = try CLIProcess(["sync", "--config", fixture.configPath])
         // Poll tightly: on loopback the whole file may take well under a second.
         var seen = false

@@ -99,6 +99,22 @@ extension SyncNetworkFailureTests {
         #expect(sync.partials.isEmpty, "\(sync.fixture.stagedFiles())")
         #expect(try sync.fixture.memberCount() == 0)
     }
+
+    /// The metrics file shows the interrupted run at once, not only after the next run.
+    @Test func signalMidDownloadRewritesTheMetricsFile() throws {
+        let folder = try TempDir()
+        let metrics = folder.path("audience-sync.prom")
+        let sync = try MidDownloadSync(metricsFile: metrics)
+        sync.run.signal(SIGTERM)
+        let stopped = try sync.run.wait(limit: .seconds(10))
+        try #require(sync.partialSeen, "\(stopped)")
+        #expect(stopped.status == 128 + SIGTERM, "\(stopped)")
+
+        let text = try String(contentsOfFile: metrics, encoding: .utf8)
+        let parsed = try PrometheusText(parsing: text)
+        #expect(parsed.value("audience_sync_last_run_exit_code", ["directory": "acme"]) == Double(128 + SIGTERM), "\(text)")
+        #expect(parsed.value("audience_sync_members", ["directory": "acme"]) == 0, "\(text)")
+    }
 }
 
 /// A ~200 MB users.csv whose audience is exactly the fixture's.

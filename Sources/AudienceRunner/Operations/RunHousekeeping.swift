@@ -47,6 +47,13 @@ public struct RunHousekeeping: Sendable {
                     metadata: ["directory": "\(directory)", "reason": "\(error)"])
             }
         }
+        writeMetrics(store: store)
+    }
+
+    /// Rewrites the metrics file from the history (all directories of the store); a failure is logged.
+    ///
+    /// Also called alone when a run is interrupted by a signal, so the file shows the `interrupted` run at once.
+    public func writeMetrics(store: AudienceStore) {
         guard let metricsFile else { return }
         do {
             try MetricsFile(path: metricsFile).write(from: store)

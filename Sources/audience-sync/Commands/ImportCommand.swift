@@ -66,11 +66,14 @@ struct ImportCommand: AsyncParsableCommand {
                 rejectLimit: snapshot.rejectLimit, dryRun: dryRun, skipUnchanged: !force, command: "import")
             let lock = dryRun ? nil : try RunLock(databasePath: database.path)
             defer { lock?.release() }
-            Interruption.install(stagingDirectory: nil)
             HousekeepingOptions.checkPermissions(databasePath: database.path, stagingDirectory: nil, logger: Logging.makeLogger())
             let store = try database.openStore()
+            let afterRun = housekeeping.housekeeping(logger: Logging.makeLogger())
+            var beforeExit: (@Sendable () -> Void)?
+            if !dryRun { beforeExit = { afterRun.writeMetrics(store: store) } }
+            Interruption.install(stagingDirectory: nil, beforeExit: beforeExit)
             // Deferred: a refused file throws, and its run must reach the metrics too.
-            defer { if !dryRun { housekeeping.housekeeping(logger: Logging.makeLogger()).afterRun(store: store, directories: [directory]) } }
+            defer { if !dryRun { afterRun.afterRun(store: store, directories: [directory]) } }
             let report = try DirectorySync(store: store, logger: Logging.makeLogger()).run(request)
             ReportPrinter.print(report)
             return report.exitCode

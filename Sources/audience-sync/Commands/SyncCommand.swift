@@ -38,8 +38,11 @@ struct SyncCommand: AsyncParsableCommand {
                 databasePath: configuration.databasePath, stagingDirectory: configuration.stagingDirectory, logger: logger)
             let lock = try RunLock(databasePath: configuration.databasePath)
             defer { lock.release() }
-            Interruption.install(stagingDirectory: configuration.stagingDirectory)
             let store = try AudienceStore(path: configuration.databasePath)
+            let afterRun = RunHousekeeping(configuration: configuration, logger: logger)
+            var beforeExit: (@Sendable () -> Void)?
+            if !dryRun { beforeExit = { afterRun.writeMetrics(store: store) } }
+            Interruption.install(stagingDirectory: configuration.stagingDirectory, beforeExit: beforeExit)
             var codes: [Int32] = []
             for directory in directories {
                 var runner = DirectoryRunner(configuration: configuration, directory: directory, store: store, logger: logger)
@@ -48,7 +51,7 @@ struct SyncCommand: AsyncParsableCommand {
                 OutcomePrinter.print(outcome)
                 codes.append(outcome.exitCode)
             }
-            if !dryRun { RunHousekeeping(configuration: configuration, logger: logger).afterRun(store: store, directories: directories.map(\.id)) }
+            if !dryRun { afterRun.afterRun(store: store, directories: directories.map(\.id)) }
             return DirectoryOutcome.worst(codes)
         }
     }

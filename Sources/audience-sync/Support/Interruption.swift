@@ -10,8 +10,15 @@ import Foundation
 enum Interruption {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
+    /// How long the handler waits for `beforeExit` before exiting anyway.
+    static let beforeExitLimit: TimeInterval = 2
+
     /// Installs the handlers; `stagingDirectory` is searched for partial downloads on exit.
-    static func install(stagingDirectory: String?) {
+    ///
+    /// `beforeExit` runs after the runs in progress have recorded `interrupted` (the metrics file is rewritten
+    /// there); it gets ``beforeExitLimit`` seconds, so a database that does not answer cannot keep the
+    /// process from exiting.
+    static func install(stagingDirectory: String?, beforeExit: (@Sendable () -> Void)? = nil) {
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())
@@ -20,6 +27,14 @@ enum Interruption {
                 // seconds, records `interrupted` in the history; otherwise the next run does.
                 RunContext.interruptAll(signal: signalNumber)
                 removePartials(under: stagingDirectory)
+                if let beforeExit {
+                    let done = DispatchSemaphore(value: 0)
+                    Thread.detachNewThread {
+                        beforeExit()
+                        done.signal()
+                    }
+                    _ = done.wait(timeout: .now() + beforeExitLimit)
+                }
                 let name = signalNumber == SIGTERM ? "SIGTERM" : "SIGINT"
                 Output.error(
                     "interrupted by \(name); the database holds either its state before this run or the "
