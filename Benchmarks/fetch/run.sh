@@ -259,7 +259,7 @@ CONF
 }
 
 # --- measurement -----------------------------------------------------------------------------------
-SAMPLES="$WORK/samples.tsv"   # case  client  rep  bytes  wall_s  download_s  cpu_s  connections  ciphers
+SAMPLES="$WORK/samples.tsv"   # case  client  rep  bytes  wall_s  download_s  cpu_s  connections  ciphers  busy_s
 : >"$SAMPLES"
 SEQ=0
 
@@ -282,13 +282,20 @@ verify() {
   [[ -z "$extra" ]] || die "$3: unexpected file left in $2: $extra"
 }
 
-# timed LABEL OUT cmd... -> sets T_WALL, T_CPU; aborts on failure.
+# CPU seconds the whole machine (client, sshd, everything) has been busy since boot, from /proc/stat.
+busy_cpu_s() {
+  awk -v hz="$(getconf CLK_TCK)" '$1 == "cpu" { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / hz; exit }' /proc/stat
+}
+
+# timed LABEL OUT cmd... -> sets T_WALL, T_CPU, T_BUSY (machine CPU seconds); aborts on failure.
 timed() {
   local label="$1" out="$2"; shift 2
   local tf="$LOGS/$label.time" err="$LOGS/$label.err" rc=0 t0 t1
+  local b0 b1; b0=$(busy_cpu_s)
   t0=$(date +%s.%N)
   /usr/bin/time -f '%U %S' -o "$tf" "$@" >"$out" 2>"$err" || rc=$?
   t1=$(date +%s.%N)
+  b1=$(busy_cpu_s)
   if [[ $rc -ne 0 ]]; then
     echo "run.sh: FAILED ($label, exit status $rc): $*" >&2
     echo "---- last 20 lines of stderr ($err):" >&2; tail -n 20 "$err" >&2 || true
@@ -297,6 +304,7 @@ timed() {
   fi
   T_WALL=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.4f", b - a }')
   T_CPU=$(awk '{ u = $1; s = $2 } END { printf "%.2f", u + s }' "$tf")
+  T_BUSY=$(awk -v a="$b0" -v b="$b1" 'BEGIN { printf "%.2f", b - a }')
 }
 
 run_openssh() {  # NAME CASE PORT REP (NAME: the case as reported, CASE: the served folder)
@@ -318,7 +326,7 @@ run_openssh() {  # NAME CASE PORT REP (NAME: the case as reported, CASE: the ser
   n_c="$(ciphers_since "$offset")"
   verify "$case" "$dest" "$label"
   rm -rf "$dest"
-  printf '%s\topenssh\t%s\t%s\t%s\t\t%s\t%s\n' "$name" "$rep" "$(case_bytes "$case")" "$T_WALL" "$T_CPU" "$n_c" >>"$SAMPLES"
+  printf '%s\topenssh\t%s\t%s\t%s\t\t%s\t%s\t%s\n' "$name" "$rep" "$(case_bytes "$case")" "$T_WALL" "$T_CPU" "$n_c" "$T_BUSY" >>"$SAMPLES"
   echo "   $label: ${T_WALL}s (client cpu ${T_CPU}s; connections, cipher: ${n_c/$'\t'/ x })" >&2
 }
 
@@ -344,7 +352,7 @@ run_ours() {  # NAME CASE PORT REP [CLIENT: ours (default) or nohash]
   bytes="$(awk -F'\t' '$1 == "total" { split($2, a, " "); print a[1] }' "$out")"
   [[ "$bytes" == "$(case_bytes "$case")" ]] || die "$label: total $bytes bytes, expected $(case_bytes "$case")"
   rm -rf "$dest"
-  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$client" "$rep" "$bytes" "$T_WALL" "$dl" "$T_CPU" "$n_c" >>"$SAMPLES"
+  printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$client" "$rep" "$bytes" "$T_WALL" "$dl" "$T_CPU" "$n_c" "$T_BUSY" >>"$SAMPLES"
   echo "   $label: ${T_WALL}s, download ${dl}s (client cpu ${T_CPU}s; connections, cipher: ${n_c/$'\t'/ x })" >&2
 }
 
@@ -389,12 +397,12 @@ samples, results, binary, reps, delay_ms, load_start, load_end, ncpu, dest, load
 case_load = dict(line.rstrip("\n").split("\t") for line in open(loads) if line.strip())
 rows = [line.rstrip("\n").split("\t") for line in open(samples) if line.strip()]
 order, data = [], {}
-for case, client, rep, nbytes, wall, dl, cpu, conns, ciphers in rows:
+for case, client, rep, nbytes, wall, dl, cpu, conns, ciphers, busy in rows:
     if case not in data:
         order.append(case)
         data[case] = {"bytes": int(nbytes), "openssh": [], "ours": [], "nohash": []}
     data[case][client].append({"wall": float(wall), "dl": float(dl) if dl else None, "cpu": float(cpu),
-                               "connections": int(conns), "ciphers": ciphers})
+                               "connections": int(conns), "ciphers": ciphers, "busy": float(busy)})
 ts = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
 med = statistics.median
 def mbs(nbytes, secs): return nbytes / 1e6 / secs if secs > 0 else float("nan")
@@ -424,8 +432,11 @@ for case in order:
     h = d["nohash"]
     if h:
         h_wall = med(s["wall"] for s in h); h_cpu = med(s["cpu"] for s in h)
+        u_busy = med(s["busy"] / (int(ncpu) * s["wall"]) for s in u)
+        h_busy = med(s["busy"] / (int(ncpu) * s["wall"]) for s in h)
         hash_cost = 1 - h_wall / u_wall  # share of the throughput SHA-256 costs
         hash_lines.append(f"{case:<12} {u_wall:>10.3f} {h_wall:>13.3f} {u_cpu:>9.2f} {h_cpu:>12.2f} "
+                          f"{100 * u_busy:>9.0f}% {100 * h_busy:>12.0f}% "
                           f"{100 * hash_cost:>9.1f}%  {'PASS' if hash_cost <= 0.10 else 'FAIL'} <= 10%")
     if base == "tiny":
         lines.append(f"{case:<12} {n:>11} {o_wall:>9.3f} {u_wall:>7.3f} {u_dl:>9.3f} {overhead:>10.3f} "
@@ -449,15 +460,19 @@ for case in order:
         "openssh_client_cpu_s_median": o_cpu, "ours_client_cpu_s_median": u_cpu,
         "openssh_connections": o[0]["connections"], "ours_connections": u[0]["connections"],
         **({"nohash_wall_s": [round(s["wall"], 4) for s in h], "nohash_wall_s_median": round(h_wall, 4),
-            "nohash_client_cpu_s_median": h_cpu, "sha256_cost_share": round(hash_cost, 4)} if h else {}),
+            "nohash_client_cpu_s_median": h_cpu, "sha256_cost_share": round(hash_cost, 4),
+            "ours_machine_busy_share_median": round(u_busy, 3), "nohash_machine_busy_share_median": round(h_busy, 3)}
+           if h else {}),
         "ncpu": int(ncpu), "loadavg_1min_at_case_start": case_load.get(case), "loadavg_start": load_start, "loadavg_end": load_end, "bin": binary, "dest": dest,
     }
     out.write(json.dumps(record) + "\n")
 out.close()
 print("\n".join(lines))
 if hash_lines:
-    head = f"{'case':<12} {'ours s':>10} {'no SHA-256 s':>13} {'ours cpu':>9} {'no SHA cpu':>12} {'SHA cost':>10}  target"
-    print("\nWhat SHA-256 costs (same code built without the hash; cost = 1 - time without / time with):")
+    head = (f"{'case':<12} {'ours s':>10} {'no SHA-256 s':>13} {'ours cpu':>9} {'no SHA cpu':>12} {'ours busy':>10} "
+            f"{'no SHA busy':>13} {'SHA cost':>10}  target")
+    print("\nWhat SHA-256 costs (same code built without the hash; cost = 1 - time without / time with;")
+    print(" busy = whole-machine CPU (client + sshd + rest) / (cores x wall): near 100% the box, not the link, limits):")
     print("\n".join([head, "-" * len(head)] + hash_lines))
 PY
 echo "(medians of $REPS runs; MB = 10^6 bytes; s = wall seconds of the whole command incl. connect; 'ours dl' ="

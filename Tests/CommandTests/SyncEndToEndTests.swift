@@ -21,6 +21,9 @@ struct SyncEndToEndTests {
         #expect(fixture.stagedFiles().isEmpty, "staging after apply: \(fixture.stagedFiles())")
         // Without archive_dir or delete_after_apply the drop folder is left alone.
         #expect(fixture.remoteContents() == SyncFixture.exportFiles.sorted())
+        // The database is closed at the end of the run: everything is in the database file itself (a backup
+        // that copies only audience.db is complete).
+        #expect((FileManager.default.contents(atPath: fixture.database + "-wal") ?? Data()).isEmpty)
 
         let second = try fixture.sync()
 

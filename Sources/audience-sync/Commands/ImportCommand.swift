@@ -70,7 +70,9 @@ struct ImportCommand: AsyncParsableCommand {
             let store = try database.openStore()
             let afterRun = housekeeping.housekeeping(logger: Logging.makeLogger())
             var beforeExit: (@Sendable () -> Void)?
-            if !dryRun { beforeExit = { afterRun.writeMetrics(store: store) } }
+            // Weak: the handler outlives the run, and a store kept open to the end of the process is never
+            // closed, so its last transaction would stay in the -wal file instead of the database file.
+            if !dryRun { beforeExit = { [weak store] in if let store { afterRun.writeMetrics(store: store) } } }
             Interruption.install(stagingDirectory: nil, beforeExit: beforeExit)
             // Deferred: a refused file throws, and its run must reach the metrics too.
             defer { if !dryRun { afterRun.afterRun(store: store, directories: [directory]) } }

@@ -41,7 +41,9 @@ struct SyncCommand: AsyncParsableCommand {
             let store = try AudienceStore(path: configuration.databasePath)
             let afterRun = RunHousekeeping(configuration: configuration, logger: logger)
             var beforeExit: (@Sendable () -> Void)?
-            if !dryRun { beforeExit = { afterRun.writeMetrics(store: store) } }
+            // Weak: the handler outlives the run, and a store kept open to the end of the process is never
+            // closed, so its last transaction would stay in the -wal file instead of the database file.
+            if !dryRun { beforeExit = { [weak store] in if let store { afterRun.writeMetrics(store: store) } } }
             Interruption.install(stagingDirectory: configuration.stagingDirectory, beforeExit: beforeExit)
             var codes: [Int32] = []
             for directory in directories {
