@@ -84,7 +84,8 @@ let package = Package(
             ]
         ),
         .testTarget(
-            name: "AudienceSFTPTests", dependencies: ["AudienceSFTP", "SSHTestSupport"],
+            name: "AudienceSFTPTests",
+            dependencies: ["AudienceSFTP", "SSHTestSupport", .product(name: "Logging", package: "swift-log")],
             exclude: ["Support/fake_sftp_server.py"]),
         .testTarget(
             name: "AudienceRunnerTests", dependencies: ["AudienceRunner", "AudienceCore", "AudienceSFTP", "SSHTestSupport"]),

@@ -41,4 +41,43 @@ struct DryRunWriteLockTests {
         let history = try CLI.run(["history", "--db", db, "--format", "json"], limit: .seconds(30))
         #expect(history.stdout.split(separator: "\n").count == 1, "\(history)")
     }
+
+    /// The same through real sshd: `sync --dry-run` fetches and plans while another process holds the write
+    /// lock, and a real `sync` beside the same writer waits out the busy timeout and exits 75 (try again later)
+    /// without recording anything.
+    @Test func syncDryRunRunsBesideAWriterWhileARealSyncWaitsAndExits75() throws {
+        let fixture = try SyncFixture(uploadFixtures: false)
+        try fixture.writeConfig()
+        try Self.users(1...40).write(toFile: fixture.remotePath("users.csv"), atomically: true, encoding: .utf8)
+        try #require(try fixture.sync().status == 0)
+        let before = try DatabaseProbe.inspect(fixture.database)
+        try Self.users(1...38, renamed: 5)
+            .write(toFile: fixture.remotePath("users.csv"), atomically: true, encoding: .utf8)
+
+        let writer = try DatabaseProbe.writeLock(fixture.database)
+        var started = ContinuousClock.now
+        let dryRun = try fixture.sync(["--dry-run"])
+        let dryRunTook = ContinuousClock.now - started
+        started = ContinuousClock.now
+        let real = try fixture.sync()
+        let realTook = ContinuousClock.now - started
+        try writer.close()
+
+        #expect(dryRun.status == 0, "\(dryRun)")
+        #expect(
+            dryRun.stdout.hasPrefix("acme: dry run (nothing written): 0 added, 1 updated, 2 removed, 37 unchanged"),
+            "\(dryRun)")
+        // As above: 8 s tells "did not wait" from "waited for the 10 s busy timeout".
+        #expect(dryRunTook < .seconds(8), "the dry run took \(dryRunTook)")
+        #expect(real.status == 75, "\(real)")
+        #expect(real.stderr.contains("the database is locked by another process"), "\(real)")
+        #expect(realTook >= .seconds(9), "the real sync gave up after \(realTook)")
+        let after = try DatabaseProbe.inspect(fixture.database)
+        #expect(after.state == before.state)
+        #expect(try fixture.outcomes() == ["applied"])
+        // The remote file stays for the next run, which applies it.
+        let next = try fixture.sync()
+        #expect(next.status == 0, "\(next)")
+        #expect(try fixture.memberCount() == 38)
+    }
 }

@@ -67,9 +67,9 @@ struct SyncFileDispositionTests {
         #expect(try fixture.memberCount() == 0)
     }
 
-    /// `users.csv` from `20261129T040148Z-users.csv`; anything else unchanged (and so fails the comparison).
+    /// `users.csv` from `20261129T040148.123Z-users.csv`; anything else unchanged (and so fails the comparison).
     static func originalName(_ archived: String) -> String {
-        let pattern = /^\d{8}T\d{6}Z-(.+)$/
+        let pattern = /^\d{8}T\d{6}\.\d{3}Z-(.+)$/
         return (try? pattern.wholeMatch(in: archived)).flatMap { $0.map { String($0.1) } } ?? archived
     }
 }

@@ -30,11 +30,21 @@ final class CLIProcess: @unchecked Sendable {
     /// Starts `audience-sync` with `arguments`.
     ///
     /// - Throws: ``Shell/Failure`` when the binary cannot be started.
-    init(_ arguments: [String]) throws {
+    /// - Parameter fileSizeLimit: When set, the child runs under `ulimit -f` of this many 512-byte blocks
+    ///   (RLIMIT_FSIZE) with SIGXFSZ ignored, so a write past the limit fails with EFBIG instead of killing it.
+    init(_ arguments: [String], fileSizeLimit: Int? = nil) throws {
         self.arguments = arguments
         output = try TemporaryDirectory("cli-output")
-        pid = try Shell.spawn(
-            CLI.binary.path, arguments, stdoutPath: output.file("stdout"), stderrPath: output.file("stderr"))
+        if let fileSizeLimit {
+            // An ignored signal stays ignored across exec, so the binary inherits both settings.
+            let script = "trap '' XFSZ; ulimit -f \(fileSizeLimit) && exec \"$0\" \"$@\""
+            pid = try Shell.spawn(
+                "/bin/sh", ["-c", script, CLI.binary.path] + arguments, stdoutPath: output.file("stdout"),
+                stderrPath: output.file("stderr"))
+        } else {
+            pid = try Shell.spawn(
+                CLI.binary.path, arguments, stdoutPath: output.file("stdout"), stderrPath: output.file("stderr"))
+        }
     }
 
     deinit {

@@ -19,14 +19,20 @@ public final class FaultyTCPProxy: @unchecked Sendable {
     private var bytesPerSecond: Int?
     private var stopped = false
     private var forwarded = 0
+    private let forwardFirst: Int?
+    private var acceptCount = 0
 
     /// Listens on a free port and forwards each connection to 127.0.0.1:`target`.
     ///
-    /// - Parameter bytesPerSecond: Limit for each direction of each connection; `nil` forwards at full speed.
+    /// - Parameters:
+    ///   - bytesPerSecond: Limit for each direction of each connection; `nil` forwards at full speed.
+    ///   - forwardFirst: When set, only the first this many connections are forwarded; every later one is
+    ///     closed right after accept (a server that refuses further sessions).
     /// - Throws: ``Sockets/ListenFailure`` when the socket cannot listen.
-    public init(forwardingTo target: Int, bytesPerSecond: Int? = nil) throws {
+    public init(forwardingTo target: Int, bytesPerSecond: Int? = nil, forwardFirst: Int? = nil) throws {
         self.target = target
         self.bytesPerSecond = bytesPerSecond
+        self.forwardFirst = forwardFirst
         (listener, port) = try Sockets.listenOnLoopback(backlog: 16)
         Thread.detachNewThread { [self] in acceptLoop() }
     }
@@ -42,6 +48,9 @@ public final class FaultyTCPProxy: @unchecked Sendable {
 
     /// Bytes forwarded so far, both directions together.
     public var bytesForwarded: Int { lock.withLock { forwarded } }
+
+    /// Connections accepted so far, forwarded or closed.
+    public var connectionsAccepted: Int { lock.withLock { acceptCount } }
 
     /// Closes the listener and every connection.
     public func stop() {
@@ -63,6 +72,14 @@ public final class FaultyTCPProxy: @unchecked Sendable {
                 // Closed here, not in stop(), so accept never runs on a reused descriptor number.
                 close(listener)
                 return
+            }
+            let number = lock.withLock {
+                acceptCount += 1
+                return acceptCount
+            }
+            if let forwardFirst, number > forwardFirst {
+                close(client)
+                continue
             }
             let upstream = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
             var address = Sockets.loopback(port: target)

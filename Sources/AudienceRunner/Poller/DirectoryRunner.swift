@@ -100,7 +100,13 @@ public struct DirectoryRunner: Sendable {
                         "mtime": "\(Timestamp.rfc3339(file.info.modified))",
                     ])
             }
-            if let unchanged = try skipByStat(set, sync: sync, context: context) { return unchanged }
+            if let unchanged = try skipByStat(set, sync: sync, context: context) {
+                // As for files found unchanged by SHA-256: the export was applied (by an earlier run, or by
+                // `approve`, which has no SFTP connection), so it is archived or deleted now, or an earlier
+                // post-processing that failed is retried.
+                PostProcessor(directory: directory, logger: logger).finish(set, on: connection)
+                return unchanged
+            }
 
             try StagingArea.prepare(staging)
             // A run killed mid-download (SIGKILL, power loss) may have left a partial file behind.

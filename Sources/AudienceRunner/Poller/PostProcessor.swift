@@ -58,7 +58,9 @@ struct PostProcessor {
         let formatter = DateFormatter()
         formatter.locale = Locale(identifier: "en_US_POSIX")
         formatter.timeZone = TimeZone(identifier: "UTC")
-        formatter.dateFormat = "yyyyMMdd'T'HHmmss'Z'"
+        // Milliseconds: two runs a second apart (an approve, then the next sync archiving the same file
+        // name) got the same whole-second name, and SFTP's rename does not overwrite, so the file stayed.
+        formatter.dateFormat = "yyyyMMdd'T'HHmmss.SSS'Z'"
         return formatter.string(from: date)
     }
 }

@@ -76,7 +76,25 @@ struct ImportCommand: AsyncParsableCommand {
             Interruption.install(stagingDirectory: nil, beforeExit: beforeExit)
             // Deferred: a refused file throws, and its run must reach the metrics too.
             defer { if !dryRun { afterRun.afterRun(store: store, directories: [directory]) } }
-            let report = try DirectorySync(store: store, logger: Logging.makeLogger()).run(request)
+            let report: SyncReport
+            do {
+                report = try DirectorySync(store: store, logger: Logging.makeLogger()).run(request)
+            } catch let error as AudienceCore.ValidationError {
+                if case .tooManyRejects = error {
+                    if dryRun {
+                        // A dry run records no history: check the same files again, as `validate` does.
+                        let result = try? SnapshotValidator(attributes: request.attributes).validate(
+                            usersPath: snapshot.users, groupsPath: snapshot.groups, catalogPath: snapshot.groupsCatalog)
+                        if let result {
+                            Output.line("First rejected rows:")
+                            RunPrinter.rejections(result.rejections.entries, total: result.rejections.count, limit: 5)
+                        }
+                    } else {
+                        RunPrinter.refusedRows(store: store, directory: directory, databasePath: database.path)
+                    }
+                }
+                throw error
+            }
             ReportPrinter.print(report)
             return report.exitCode
         }
@@ -112,8 +130,6 @@ enum ReportPrinter {
             for member in report.removalSample { Output.line("  \(member.userID) <\(member.email)>") }
             if more > 0 { Output.line("  ... and \(more) more") }
         }
-        for rejection in report.rejections.entries { Output.line(rejection.description) }
-        let hidden = report.rejections.count - report.rejections.entries.count
-        if hidden > 0 { Output.line("... and \(hidden) more rejected rows") }
+        RunPrinter.rejections(report.rejections.entries, total: report.rejections.count)
     }
 }

@@ -51,6 +51,9 @@ struct SyncCommand: AsyncParsableCommand {
                 runner.dryRun = dryRun
                 let outcome = await runner.runOnThread()
                 OutcomePrinter.print(outcome)
+                if outcome.kind == .failed && outcome.exitCode == 65 {
+                    RunPrinter.refusedRows(store: store, directory: directory.id, databasePath: configuration.databasePath)
+                }
                 codes.append(outcome.exitCode)
             }
             if !dryRun { afterRun.afterRun(store: store, directories: directories.map(\.id)) }

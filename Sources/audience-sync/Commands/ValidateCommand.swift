@@ -21,9 +21,7 @@ struct ValidateCommand: AsyncParsableCommand {
             let result = try SnapshotValidator(attributes: selection)
                 .validate(usersPath: snapshot.users, groupsPath: snapshot.groups, catalogPath: snapshot.groupsCatalog)
             for warning in result.warnings { Output.warning(warning) }
-            for rejection in result.rejections.entries { Output.line(rejection.description) }
-            let hidden = result.rejections.count - result.rejections.entries.count
-            if hidden > 0 { Output.line("... and \(hidden) more rejected rows") }
+            RunPrinter.rejections(result.rejections.entries, total: result.rejections.count)
             Output.line(
                 "\(result.dataRows) users (\(result.active) active, \(result.inactive) inactive), "
                     + "\(result.membershipRows) memberships, \(result.rejections.count) rejected rows")

@@ -12,6 +12,26 @@ enum RunPrinter {
         return line
     }
 
+    /// Rejected rows as compilers print them (`file:line:column: reason`; the reason carries any hint, such as a
+    /// header's trailing comma), at most `limit` of them, then how many of `total` were not shown.
+    static func rejections(_ rejections: [Rejection], total: Int, limit: Int = .max, more: String = "") {
+        let shown = rejections.prefix(limit)
+        for rejection in shown { Output.line(rejection.description) }
+        let hidden = total - shown.count
+        if hidden > 0 { Output.line("... and \(hidden) more rejected rows\(more)") }
+    }
+
+    /// The first rejected rows of this process's last run of `directory`, when it was refused with rows
+    /// rejected: the refusal itself only counts them, and the reasons say what to fix.
+    static func refusedRows(store: AudienceStore, directory: String, databasePath: String, limit: Int = 5) {
+        guard let run = try? store.history(directory: directory, limit: 1).first,
+            run.pid == Int(ProcessInfo.processInfo.processIdentifier), run.outcome == "rejected",
+            run.counts.rejected > 0, let rows = try? store.rejections(runID: run.id)
+        else { return }
+        Output.line("First rejected rows (all kept ones: audience-sync history show \(run.id) --db \(databasePath)):")
+        rejections(rows, total: run.counts.rejected, limit: limit)
+    }
+
     /// One JSON object: the run, and its rejected rows when given.
     static func json(_ run: RunSummary, rejections: [Rejection]? = nil) throws -> String {
         let encoder = JSONEncoder()
