@@ -53,6 +53,16 @@ public final class AudienceStore: Sendable {
         }
     }
 
+    /// Closes the database now, not whenever the last reference goes away (a thread that ran a sync may
+    /// still hold one when the process exits, and then SQLite never closes it).
+    ///
+    /// Closing the last connection checkpoints the WAL into the database file and removes it, so a copy of
+    /// the database file alone is complete. Later use of the store throws. A failure is ignored: SQLite then
+    /// keeps the WAL, which the next open replays.
+    public func close() {
+        try? queue.close()
+    }
+
     /// Runs a read and maps GRDB errors to `StoreError`.
     func read<T>(_ operation: String, _ body: (Database) throws -> T) throws -> T {
         do { return try queue.read(body) } catch { throw StoreError.wrap(error, path: path, operation: operation) }

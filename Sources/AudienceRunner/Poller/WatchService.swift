@@ -44,6 +44,7 @@ public struct WatchService: Service {
             let lock = try RunLock(databasePath: configuration.databasePath)
             defer { lock.release() }
             let store = try makeStore()
+            defer { store.close() }
             let runner = DirectoryRunner(configuration: configuration, directory: directory, store: store, logger: logger)
             outcome = await runner.runOnThread()
             RunHousekeeping(configuration: configuration, logger: logger).afterRun(store: store, directories: [directory.id])

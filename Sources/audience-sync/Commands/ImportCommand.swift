@@ -68,6 +68,8 @@ struct ImportCommand: AsyncParsableCommand {
             defer { lock?.release() }
             HousekeepingOptions.checkPermissions(databasePath: database.path, stagingDirectory: nil, logger: Logging.makeLogger())
             let store = try database.openStore()
+            // Declared before the housekeeping `defer` below, so it runs after it.
+            defer { store.close() }
             let afterRun = housekeeping.housekeeping(logger: Logging.makeLogger())
             var beforeExit: (@Sendable () -> Void)?
             // Weak: the handler outlives the run, and a store kept open to the end of the process is never

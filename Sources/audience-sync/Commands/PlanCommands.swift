@@ -94,6 +94,7 @@ struct ApproveCommand: AsyncParsableCommand {
             defer { lock.release() }
             Interruption.install(stagingDirectory: nil)
             let store = try database.openStore()
+            defer { store.close() }
             let report = try PlanApprover(store: store, logger: Logging.makeLogger()).approve(runID: runID)
             Output.line("run \(runID): approved by \(OSUser.name); applied as run \(report.runID.map { "\($0)" } ?? "?")")
             ReportPrinter.print(report)

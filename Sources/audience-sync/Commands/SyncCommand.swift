@@ -39,6 +39,7 @@ struct SyncCommand: AsyncParsableCommand {
             let lock = try RunLock(databasePath: configuration.databasePath)
             defer { lock.release() }
             let store = try AudienceStore(path: configuration.databasePath)
+            defer { store.close() }
             let afterRun = RunHousekeeping(configuration: configuration, logger: logger)
             var beforeExit: (@Sendable () -> Void)?
             // Weak: the handler outlives the run, and a store kept open to the end of the process is never

@@ -23,7 +23,9 @@ struct DatabaseOptions: ParsableArguments {
     func withLockedStore(_ body: (AudienceStore) throws -> Int32) throws -> Int32 {
         let lock = try RunLock(databasePath: path)
         defer { lock.release() }
-        return try body(try openStore())
+        let store = try openStore()
+        defer { store.close() }
+        return try body(store)
     }
 }
 
