@@ -21,9 +21,12 @@ struct SyncEndToEndTests {
         #expect(fixture.stagedFiles().isEmpty, "staging after apply: \(fixture.stagedFiles())")
         // Without archive_dir or delete_after_apply the drop folder is left alone.
         #expect(fixture.remoteContents() == SyncFixture.exportFiles.sorted())
-        // The database is closed at the end of the run: everything is in the database file itself (a backup
-        // that copies only audience.db is complete).
+        // The database is closed at the end of the run: everything is in the database file itself, so a
+        // backup that copies only audience.db is complete (README "Backing up").
         #expect((FileManager.default.contents(atPath: fixture.database + "-wal") ?? Data()).isEmpty)
+        let copy = fixture.local.file("backup.db")
+        try FileManager.default.copyItem(atPath: fixture.database, toPath: copy)
+        #expect(try CLI.run(["export", "--db", copy]).stdout == SyncFixture.expectedExport())
 
         let second = try fixture.sync()
 

@@ -47,8 +47,10 @@ struct WatchCommandTests {
         config.interval = "1s"
         try fixture.writeConfig(config)
         let watch = try CLIProcess(["watch", "--config", fixture.configPath])
-        // The run is under way once sshd serves a connection for it.
-        let connected = eventually(within: .seconds(10)) { fixture.server.connectionProcessCount > 0 }
+        // The run is under way once it has logged run.start (JSON lines: stderr is not a terminal). Not "sshd
+        // has a connection process": the fixture's ssh-keyscan leaves one behind for a moment, and a signal
+        // sent before watch has installed its handlers kills it (143).
+        let connected = eventually(within: .seconds(10)) { watch.stderr.contains("\"event\":\"run.start\"") }
         guard connected, watch.isRunning else {
             Issue.record("watch never connected: \(try watch.wait(limit: .seconds(1)))")
             return
