@@ -64,8 +64,7 @@ public struct DirectorySync {
             ? try store.read("reading the history", { try RunLog.lastApplied(db: $0, directory: request.directory) }) : nil
         // Hashing runs beside parsing. Only when the sizes match the last applied run can the
         // files be unchanged; then the hashes are awaited first, and an unchanged run stops here.
-        let digests = FingerprintTask(
-            inputs.map { ($0.role, $0.path, $0.name) }, remote: request.remoteStats, known: request.knownDigests)
+        let digests = FingerprintTask(inputs, remote: request.remoteStats, known: request.knownDigests)
         if let last, last.attributes == request.attributes.description,
             Self.sameSizes(last.files, inputs), Self.sameContent(last.files, try digests.wait())
         {
@@ -131,7 +130,9 @@ public struct DirectorySync {
             throw SnapshotRefused(
                 error: .tooManyRejects(
                     file: usersFile, rejected: users.rejections.count, rows: users.rows.count,
-                    maxPercent: request.rejectLimit.maxPercent), rejections: users.rejections)
+                    maxPercent: request.rejectLimit.maxPercent,
+                    first: Array(users.rejections.entries.prefix(ValidationError.refusalSample))),
+                rejections: users.rejections)
         }
         let scanner = MembershipScanner(csvOptions: request.csvOptions)
         var outcome: SyncReport.Outcome = .applied
@@ -177,7 +178,9 @@ public struct DirectorySync {
                     throw SnapshotRefused(
                         error: .tooManyRejects(
                             file: names["groups"]!, rejected: result.rejections.count, rows: result.dataRows,
-                            maxPercent: request.rejectLimit.maxPercent), rejections: result.rejections)
+                            maxPercent: request.rejectLimit.maxPercent,
+                            first: Array(result.rejections.entries.prefix(ValidationError.refusalSample))),
+                        rejections: result.rejections)
                 }
                 rejections.append(contentsOf: result.rejections)
                 newPairs = result.pairs

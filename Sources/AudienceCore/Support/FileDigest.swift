@@ -30,13 +30,6 @@ enum FileDigest {
         let hex = hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return FileFingerprint(role: role, name: name, bytes: total, sha256: hex)
     }
-
-    /// The size of a regular file, or nil when it cannot be stat'ed.
-    static func size(path: String) -> Int64? {
-        var info = stat()
-        guard stat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFREG else { return nil }
-        return Int64(info.st_size)
-    }
 }
 
 /// Work started on its own thread now and awaited later, so two passes can overlap on two cores.
@@ -76,18 +69,18 @@ struct UncheckedSendable<Value>: @unchecked Sendable {
 final class FingerprintTask: Sendable {
     private let work: BackgroundWork<[FileFingerprint]>
 
-    /// Starts hashing `inputs` (role, path, display name) at once.
+    /// Starts hashing `inputs` (role, path, display name, size as stat'ed for the run) at once.
     ///
     /// A file with a digest in `known` (computed while it was downloaded) is not read again as long as it
     /// still has the size that digest covers; a file whose size changed since is hashed like any other.
     init(
-        _ inputs: [(role: String, path: String, name: String)], remote: [String: RemoteStat] = [:],
+        _ inputs: [(role: String, path: String, name: String, bytes: Int64)], remote: [String: RemoteStat] = [:],
         known: [String: KnownDigest] = [:]
     ) {
         work = BackgroundWork {
             try inputs.map { input in
                 var file: FileFingerprint
-                if let digest = known[input.role], FileDigest.size(path: input.path) == digest.bytes {
+                if let digest = known[input.role], input.bytes == digest.bytes {
                     file = FileFingerprint(role: input.role, name: input.name, bytes: digest.bytes, sha256: digest.sha256)
                 } else {
                     file = try FileDigest.fingerprint(path: input.path, role: input.role, name: input.name)

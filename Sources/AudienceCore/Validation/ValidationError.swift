@@ -16,8 +16,9 @@ public enum ValidationError: Error, CustomStringConvertible, Equatable, Sendable
     case duplicateColumn(file: String, column: String, firstColumn: Int, secondColumn: Int)
     /// The header is followed by no data rows: an empty export never means "remove everyone".
     case noDataRows(file: String)
-    /// More rows were rejected than the configured threshold allows.
-    case tooManyRejects(file: String, rejected: Int, rows: Int, maxPercent: Double)
+    /// More rows were rejected than the configured threshold allows; `first` holds the first rejected rows
+    /// (at most ``refusalSample``), so a caller can show what to fix without reading the file again.
+    case tooManyRejects(file: String, rejected: Int, rows: Int, maxPercent: Double, first: [Rejection] = [])
     /// An `--attributes` entry names no known attribute.
     case unknownAttribute(name: String)
 
@@ -37,7 +38,7 @@ public enum ValidationError: Error, CustomStringConvertible, Equatable, Sendable
             return "\(file):1: column '\(column)' appears twice (columns \(first) and \(second))."
         case .noDataRows(let file):
             return "\(file): the header is followed by no data rows; an empty export is refused and nothing was applied."
-        case .tooManyRejects(let file, let rejected, let rows, let maxPercent):
+        case .tooManyRejects(let file, let rejected, let rows, let maxPercent, _):
             let percent = rows == 0 ? 100 : Double(rejected) * 100 / Double(rows)
             return "\(file): \(rejected) of \(rows) rows rejected (\(Self.format(percent))%, limit \(Self.format(maxPercent))%); "
                 + "nothing was applied."
@@ -46,6 +47,9 @@ public enum ValidationError: Error, CustomStringConvertible, Equatable, Sendable
             return "unknown attribute '\(name)'; known attributes: \(known), or 'all'."
         }
     }
+
+    /// How many rejected rows a `tooManyRejects` error carries.
+    public static let refusalSample = 20
 
     /// The sysexits code for this error: 66 for a missing input file, 64 for a bad option, 65 otherwise.
     public var exitCode: Int32 {

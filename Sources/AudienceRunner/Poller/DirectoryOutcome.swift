@@ -21,6 +21,8 @@ public struct DirectoryOutcome: Sendable {
     /// One line for the operator (without the directory prefix).
     public var message: String
     public var report: SyncReport?
+    /// The file-level error that refused the export, if that is how the run ended.
+    public var refusal: ValidationError?
 
     /// `acme: applied: 3 added, ...`.
     public var summaryLine: String {

@@ -52,6 +52,7 @@ extension DirectoryRunner {
             kind = .notReady
         default: code = 74
         }
-        return DirectoryOutcome(directory: directory, kind: kind, exitCode: code, message: "\(error)")
+        return DirectoryOutcome(
+            directory: directory, kind: kind, exitCode: code, message: "\(error)", refusal: error as? ValidationError)
     }
 }

@@ -71,30 +71,15 @@ struct ImportCommand: AsyncParsableCommand {
             // Declared before the housekeeping `defer` below, so it runs after it.
             defer { store.close() }
             let afterRun = housekeeping.housekeeping(logger: Logging.makeLogger())
-            var beforeExit: (@Sendable () -> Void)?
-            // Weak: the handler outlives the run, and a store kept open to the end of the process is never
-            // closed, so its last transaction would stay in the -wal file instead of the database file.
-            if !dryRun { beforeExit = { [weak store] in if let store { afterRun.writeMetrics(store: store) } } }
-            Interruption.install(stagingDirectory: nil, beforeExit: beforeExit)
+            Interruption.install(stagingDirectory: nil, metrics: dryRun ? nil : afterRun, store: store)
             // Deferred: a refused file throws, and its run must reach the metrics too.
             defer { if !dryRun { afterRun.afterRun(store: store, directories: [directory]) } }
             let report: SyncReport
             do {
                 report = try DirectorySync(store: store, logger: Logging.makeLogger()).run(request)
             } catch let error as AudienceCore.ValidationError {
-                if case .tooManyRejects = error {
-                    if dryRun {
-                        // A dry run records no history: check the same files again, as `validate` does.
-                        let result = try? SnapshotValidator(attributes: request.attributes).validate(
-                            usersPath: snapshot.users, groupsPath: snapshot.groups, catalogPath: snapshot.groupsCatalog)
-                        if let result {
-                            Output.line("First rejected rows:")
-                            RunPrinter.rejections(result.rejections.entries, total: result.rejections.count, limit: 5)
-                        }
-                    } else {
-                        RunPrinter.refusedRows(store: store, directory: directory, databasePath: database.path)
-                    }
-                }
+                let runID = dryRun ? nil : RunPrinter.ownRejectedRun(store: store, directory: directory)
+                RunPrinter.refusedRows(error, runID: runID, databasePath: database.path)
                 throw error
             }
             ReportPrinter.print(report)

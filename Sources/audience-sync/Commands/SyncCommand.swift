@@ -41,19 +41,17 @@ struct SyncCommand: AsyncParsableCommand {
             let store = try AudienceStore(path: configuration.databasePath)
             defer { store.close() }
             let afterRun = RunHousekeeping(configuration: configuration, logger: logger)
-            var beforeExit: (@Sendable () -> Void)?
-            // Weak: the handler outlives the run, and a store kept open to the end of the process is never
-            // closed, so its last transaction would stay in the -wal file instead of the database file.
-            if !dryRun { beforeExit = { [weak store] in if let store { afterRun.writeMetrics(store: store) } } }
-            Interruption.install(stagingDirectory: configuration.stagingDirectory, beforeExit: beforeExit)
+            Interruption.install(
+                stagingDirectory: configuration.stagingDirectory, metrics: dryRun ? nil : afterRun, store: store)
             var codes: [Int32] = []
             for directory in directories {
                 var runner = DirectoryRunner(configuration: configuration, directory: directory, store: store, logger: logger)
                 runner.dryRun = dryRun
                 let outcome = await runner.runOnThread()
                 OutcomePrinter.print(outcome)
-                if outcome.kind == .failed && outcome.exitCode == 65 {
-                    RunPrinter.refusedRows(store: store, directory: directory.id, databasePath: configuration.databasePath)
+                // Rows of a recorded run, with where to read them all; a dry run's are in its csv.rejected log lines.
+                if let refusal = outcome.refusal, let runID = RunPrinter.ownRejectedRun(store: store, directory: directory.id) {
+                    RunPrinter.refusedRows(refusal, runID: runID, databasePath: configuration.databasePath)
                 }
                 codes.append(outcome.exitCode)
             }

@@ -1,4 +1,5 @@
 import AudienceCore
+import AudienceRunner
 import Foundation
 
 /// SIGTERM / SIGINT during a one-shot `sync`: clean up and exit with 128 + the signal number.
@@ -10,15 +11,19 @@ import Foundation
 enum Interruption {
     nonisolated(unsafe) private static var sources: [DispatchSourceSignal] = []
 
-    /// How long the handler waits for `beforeExit` before exiting anyway.
+    /// How long the handler waits for the metrics file before exiting anyway.
     static let beforeExitLimit: TimeInterval = 2
 
     /// Installs the handlers; `stagingDirectory` is searched for partial downloads on exit.
     ///
-    /// `beforeExit` runs after the runs in progress have recorded `interrupted` (the metrics file is rewritten
-    /// there); it gets ``beforeExitLimit`` seconds, so a database that does not answer cannot keep the
-    /// process from exiting.
-    static func install(stagingDirectory: String?, beforeExit: (@Sendable () -> Void)? = nil) {
+    /// With `metrics`, the metrics file is rewritten from `store` after the runs in progress have recorded
+    /// `interrupted`; it gets ``beforeExitLimit`` seconds, so a database that does not answer cannot keep the
+    /// process from exiting. The store is held weakly: the handler outlives the run, which closes it.
+    static func install(stagingDirectory: String?, metrics: RunHousekeeping? = nil, store: AudienceStore? = nil) {
+        var beforeExit: (@Sendable () -> Void)?
+        if let metrics, let store {
+            beforeExit = { [weak store] in if let store { metrics.writeMetrics(store: store) } }
+        }
         for signalNumber in [SIGTERM, SIGINT] {
             signal(signalNumber, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signalNumber, queue: .global())

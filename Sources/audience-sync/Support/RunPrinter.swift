@@ -21,15 +21,23 @@ enum RunPrinter {
         if hidden > 0 { Output.line("... and \(hidden) more rejected rows\(more)") }
     }
 
-    /// The first rejected rows of this process's last run of `directory`, when it was refused with rows
-    /// rejected: the refusal itself only counts them, and the reasons say what to fix.
-    static func refusedRows(store: AudienceStore, directory: String, databasePath: String, limit: Int = 5) {
+    /// The first rejected rows of a run refused for too many of them (the error carries them): the refusal
+    /// itself only counts them, and the reasons say what to fix. `runID`, the run as recorded in the history,
+    /// adds where every kept row can be read.
+    static func refusedRows(_ error: ValidationError, runID: Int64?, databasePath: String, limit: Int = 5) {
+        guard case .tooManyRejects(_, let rejected, _, _, let first) = error, !first.isEmpty else { return }
+        let pointer = runID.map { " (all kept ones: audience-sync history show \($0) --db \(databasePath))" } ?? ""
+        Output.line("First rejected rows\(pointer):")
+        rejections(first, total: rejected, limit: limit)
+    }
+
+    /// The id of this process's last run of `directory` that was refused for rejected rows, if it recorded one
+    /// (a dry run records none).
+    static func ownRejectedRun(store: AudienceStore, directory: String) -> Int64? {
         guard let run = try? store.history(directory: directory, limit: 1).first,
-            run.pid == Int(ProcessInfo.processInfo.processIdentifier), run.outcome == "rejected",
-            run.counts.rejected > 0, let rows = try? store.rejections(runID: run.id)
-        else { return }
-        Output.line("First rejected rows (all kept ones: audience-sync history show \(run.id) --db \(databasePath)):")
-        rejections(rows, total: run.counts.rejected, limit: limit)
+            run.pid == Int(ProcessInfo.processInfo.processIdentifier), run.outcome == "rejected"
+        else { return nil }
+        return run.id
     }
 
     /// One JSON object: the run, and its rejected rows when given.
